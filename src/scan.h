@@ -1,0 +1,63 @@
+/*
+ * scan.h - block classifier interface (internal)
+ *
+ * The only per-ISA code in safeaddr is a pure function that turns 64 input
+ * bytes into bit masks, one bit per byte (bit i = byte i of the block).
+ * Everything stateful lives in portable C in lex.c, which asks "where is the
+ * next byte with property P at or after pos" and gets the answer from these
+ * masks with count-trailing-zeros. The scalar kernel (scan_scalar.c) is the
+ * reference: every other kernel must give bit-identical masks for every
+ * block and every valid length (tests/test_scan.c checks it exhaustively).
+ *
+ * Tail rule (never read past buf+len): the caller copies a partial last block
+ * into a zeroed 64-byte buffer and passes valid = number of real bytes; a
+ * kernel must clear every bit at or above `valid` in every mask.
+ */
+#ifndef SAFEADDR_SCAN_H
+#define SAFEADDR_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Masks for one block. Byte classes are those of RFC 5322 section 3.2.3:
+ * atext = ALPHA / DIGIT / "!#$%&'*+-/=?^_`{|}~". */
+typedef struct {
+    uint64_t non_atext; /* every byte that is not atext (specials, WSP,
+                           CR, LF, controls, DEL, bytes >= 0x80)           */
+    uint64_t wsp;       /* SP 0x20, HTAB 0x09                              */
+    uint64_t dquote;    /* '"'                                             */
+    uint64_t bslash;    /* '\\'                                            */
+    uint64_t lparen;    /* '('                                             */
+    uint64_t rparen;    /* ')'                                             */
+    uint64_t lbrack;    /* '['                                             */
+    uint64_t rbrack;    /* ']'                                             */
+    uint64_t ctl;       /* 0x00-0x1F except HTAB, and 0x7F (NUL, CR, LF
+                           included)                                       */
+    uint64_t high;      /* bytes >= 0x80                                   */
+} safeaddr__block_masks;
+
+/* A kernel: classify block[0..64) of which the first `valid` bytes
+ * (1..64) are real; bits >= valid must be 0 in every mask. block may be
+ * unaligned; the kernel reads exactly 64 bytes from it. */
+typedef void (*safeaddr__classify_fn)(const unsigned char *block,
+                                      unsigned valid,
+                                      safeaddr__block_masks *out);
+
+void safeaddr__classify_scalar(const unsigned char *block, unsigned valid,
+                               safeaddr__block_masks *out);
+
+/* The kernel chosen for this process (scan_dispatch.c). Chosen once. */
+safeaddr__classify_fn safeaddr__classifier(void);
+const char *safeaddr__classifier_name(void);
+
+/* Test hook: select a kernel by name ("scalar", "sse2", "avx2", "avx512").
+ * Returns 0 on success, -1 if unknown or not supported by this CPU. */
+int safeaddr__select_kernel(const char *name);
+
+/* Mask with the low n bits set, n in 0..64, without shifting by 64 (UB). */
+static inline uint64_t safeaddr__low_bits(unsigned n)
+{
+    return n >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << n) - 1);
+}
+
+#endif

@@ -1,0 +1,32 @@
+#!/bin/sh
+# run-suite.sh BUILD_DIR - run every test once per scanner kernel.
+# Criterion binaries print their own summaries; this script prints one
+# closing line "N passed, N failed" over all (binary, script, kernel) runs.
+set -u
+build=${1:?usage: run-suite.sh BUILD_DIR}
+kernels=$("$build/safeaddr" --list-kernels 2>/dev/null || echo scalar)
+passed=0
+failed=0
+failures=""
+for k in $kernels; do
+    for t in "$build"/tests/test_*; do
+        [ -x "$t" ] || continue
+        if SAFEADDR_ISA=$k "$t" --jobs=2 --short-filename; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1)); failures="$failures $(basename "$t")[$k]"
+        fi
+    done
+    for s in tests/check_*.sh; do
+        [ -f "$s" ] || continue
+        echo "== $s (kernel $k, $build)"
+        if BUILD=$build SAFEADDR_ISA=$k sh "$s"; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1)); failures="$failures $(basename "$s")[$k]"
+        fi
+    done
+done
+[ -n "$failures" ] && echo "failed:$failures"
+echo "suite $build: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
