@@ -167,10 +167,11 @@ SAFEADDR_API const char *safeaddr_error_name(int code);
     X(D_UNQUOTED_SPECIALS, 16, SECURITY, "unquoted special in display name")   \
     X(D_ENCODED_WORD_IN_ADDR, 17, SECURITY,                                    \
       "encoded-word syntax inside local part or domain (never decoded)")       \
-    X(D_ENCODED_WORD, 18, INFO, "encoded-word in display name or comment")     \
-    X(D_UTF8_LOCAL, 19, INFO, "UTF-8 local part (needs SMTPUTF8)")             \
-    X(D_UTF8_DOMAIN, 20, INFO, "UTF-8 domain (U-label, needs IDNA)")           \
-    X(D_UTF8_TEXT, 21, INFO, "raw UTF-8 in display name or comment")           \
+    X(D_ENCODED_WORD, 18, WARN,                                      \
+      "encoded-word in display name: decode for display only")     \
+    X(D_UTF8_LOCAL, 19, WARN, "UTF-8 local part (needs SMTPUTF8)")             \
+    X(D_UTF8_DOMAIN, 20, WARN, "UTF-8 domain (U-label, needs IDNA)")           \
+    X(D_UTF8_TEXT, 21, WARN, "raw UTF-8 in display name or comment")           \
     X(D_BAD_UTF8_TEXT, 22, WARN,                                               \
       "invalid UTF-8 in display name or comment (kept verbatim)")              \
     X(D_SUSPICIOUS_UNICODE, 23, SECURITY,                                      \
@@ -318,30 +319,37 @@ typedef struct {
 
 /* ----------------------------------------------------------- streaming API */
 
-/* Iterator state: plain data, on the caller's stack; no allocation. Fields
- * are private. */
+/* Iterator state: plain data, on the caller's stack; no allocation, no
+ * pointers to anything but the caller's input. The fields are private:
+ * their names and meaning may change in any release (the size only grows
+ * in a major release). */
 typedef struct {
-    const char *buf;
-    size_t len;
-    size_t pos;
-    size_t max_input;
-    uint32_t max_comment_depth;
-    uint32_t max_addresses;
-    uint32_t flags;
-    uint32_t production;
-    uint32_t state;
-    uint32_t group;
-    uint32_t groups_seen;
-    uint32_t mailboxes;
-    uint32_t elements;
+    const char *buf_;
+    size_t len_;
+    size_t pos_;
+    size_t max_input_;
+    size_t line_start_;
+    size_t block_base_;      /* offset of the cached classified block      */
+    uint64_t masks_[5];      /* derived stop masks of that block           */
+    void (*kernel_)(void);   /* block classifier chosen at init            */
+    uint32_t max_depth_;
+    uint32_t max_addresses_;
+    uint32_t flags_;
+    uint32_t production_;
+    uint32_t state_;
+    uint32_t group_;         /* current group index or SAFEADDR_NO_GROUP   */
+    uint32_t groups_seen_;
+    uint32_t mailboxes_;
+    uint32_t elements_;
+    uint32_t mute_;          /* diagnostics muted (look-ahead)         */
+    uint32_t sep_;           /* a ',' was consumed, no element since    */
     uint32_t pad_;
-    uint64_t field_diag;
-    size_t group_start;
-    safeaddr_span group_name;
-    safeaddr_diag_fn on_diag;
-    void *diag_ctx;
-    safeaddr_error error;
-    uint64_t reserved_[6];
+    uint64_t field_diag_;
+    safeaddr_span group_name_;
+    safeaddr_diag_fn on_diag_;
+    void *diag_ctx_;
+    safeaddr_error error_;
+    uint64_t reserved_[4];
 } safeaddr_iter;
 
 /* Return values of safeaddr_next */

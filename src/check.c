@@ -1,0 +1,263 @@
+/*
+ * check.c - shape diagnostics on accepted addresses
+ *
+ * The grammar decides what is valid; these checks only describe what was
+ * accepted, for callers who decide policy: RFC 5321 4.5.3.1 sizes, host
+ * name rules (RFC 1123 2.1, RFC 5890 A-labels), address literals (RFC 5321
+ * 4.1.3), encoded-words where RFC 2047 section 5 forbids them, and shapes
+ * that mail software has been exploited through (program and file
+ * addresses, qmail SECURITY rule 1; option injection, PHPMailer
+ * CVE-2016-10033; expansion, Exim CVE-2019-10149). Each check reads the
+ * address bytes once.
+ */
+#include "internal.h"
+#include "chars.h"
+#include <string.h>
+
+static size_t off_of(const safeaddr_iter *it, const char *p)
+{
+    return (size_t)(p - it->buf_);
+}
+
+/* has_encoded_word - "=?" ... "?=" anywhere in the span (RFC 2047 2). */
+static int has_encoded_word(safeaddr_span s)
+{
+    const char *p = s.ptr, *end = s.ptr + s.len;
+    while (p < end) {
+        const char *q = memchr(p, '=', (size_t)(end - p));
+        if (!q || q + 1 >= end)
+            return 0;
+        if (q[1] == '?') {
+            const char *r = q + 2;
+            while (r + 1 < end) {
+                const char *x = memchr(r, '?', (size_t)(end - r));
+                if (!x || x + 1 >= end)
+                    return 0;
+                if (x[1] == '=')
+                    return 1;
+                r = x + 1;
+            }
+            return 0;
+        }
+        p = q + 1;
+    }
+    return 0;
+}
+
+int safeaddr__is_dot_atom(const char *s, size_t len)
+{
+    /* RFC 5322 3.2.3 dot-atom-text, with RFC 6532 UTF-8 in atext */
+    if (len == 0 || s[0] == '.' || s[len - 1] == '.')
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        const unsigned char c = (unsigned char)s[i];
+        if (c == '.') {
+            if (s[i - 1] == '.')
+                return 0;
+        } else if (!safeaddr__is_atext(c) && c < 0x80) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+void safeaddr__check_local(safeaddr_iter *it, safeaddr_item *item)
+{
+    const safeaddr_span l = item->local;
+    if (l.len == 0)
+        return;
+    const size_t at = off_of(it, l.ptr);
+    if (l.len > 64) /* RFC 5321 4.5.3.1.1 */
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_LOCAL_TOO_LONG_BIT, at + 64);
+    if (has_encoded_word(l)) /* "Splitting the Email Atom" (2024) */
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_ENCODED_WORD_IN_ADDR_BIT, at);
+    const unsigned char first =
+        (unsigned char)(l.ptr[0] == '"' && l.len > 1 ? l.ptr[1] : l.ptr[0]);
+    int metachar = first == '|' || first == '/' || first == '-';
+    if (item->diag & SAFEADDR_D_QUOTED_LOCAL) {
+        /* what the quotes protect: specials, spaces, escapes. Such a local
+         * part must stay quoted in every SMTP envelope (multi-at-005,
+         * crlf-019, metachar-007). */
+        size_t content = 0;
+        int needs = 0;
+        for (size_t i = 0; i < l.len; i++) {
+            const unsigned char c = (unsigned char)l.ptr[i];
+            if (c == '"')
+                continue;
+            content++;
+            if (c != '.' && c < 0x80 && !safeaddr__is_atext(c))
+                needs = 1;
+            if (c == '$' || c == '`')
+                metachar = 1;
+        }
+        if (content == 0)
+            safeaddr__diag(it, &item->diag, SAFEADDR_D_EMPTY_QUOTED_LOCAL_BIT, at);
+        else if (needs)
+            safeaddr__diag(it, &item->diag, SAFEADDR_D_LOCAL_NEEDS_QUOTES_BIT, at);
+    } else if (memchr(l.ptr, '$', l.len) || memchr(l.ptr, '`', l.len)) {
+        metachar = 1;
+    }
+    if (metachar)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_LOCAL_METACHAR_BIT, at);
+}
+
+/* ipv4 - dotted quad of decimal octets without leading zeros */
+static int ipv4(const char *p, size_t n)
+{
+    size_t i = 0;
+    for (int part = 0; part < 4; part++) {
+        if (part > 0) {
+            if (i >= n || p[i] != '.')
+                return 0;
+            i++;
+        }
+        size_t digits = 0;
+        unsigned v = 0;
+        while (i < n && p[i] >= '0' && p[i] <= '9' && digits < 4) {
+            v = v * 10 + (unsigned)(p[i] - '0');
+            i++;
+            digits++;
+        }
+        if (digits == 0 || digits > 3 || v > 255 ||
+            (digits > 1 && p[i - digits] == '0'))
+            return 0;
+    }
+    return i == n;
+}
+
+/* ipv6 - RFC 4291 2.2 text forms, with an embedded IPv4 tail */
+static int ipv6(const char *p, size_t n)
+{
+    size_t i = 0;
+    unsigned groups = 0;
+    int gap = 0;
+    if (n >= 2 && p[0] == ':' && p[1] == ':') {
+        gap = 1;
+        i = 2;
+        if (i == n)
+            return 1;
+    } else if (n >= 1 && p[0] == ':') {
+        return 0;
+    }
+    for (;;) {
+        size_t start = i, hex = 0;
+        while (i < n && hex < 5 &&
+               (safeaddr__char_class[(unsigned char)p[i]] & SAFEADDR__C_HEX)) {
+            i++;
+            hex++;
+        }
+        if (i < n && p[i] == '.') {
+            /* IPv4 tail counts as two groups */
+            if (!ipv4(p + start, n - start) || groups > 6)
+                return 0;
+            groups += 2;
+            i = n;
+            break;
+        }
+        if (hex == 0 || hex > 4)
+            return 0;
+        groups++;
+        if (i == n)
+            break;
+        if (p[i] != ':')
+            return 0;
+        i++;
+        if (i < n && p[i] == ':') {
+            if (gap)
+                return 0;
+            gap = 1;
+            i++;
+            if (i == n)
+                break;
+        } else if (i == n) {
+            return 0;
+        }
+    }
+    return gap ? groups <= 7 : groups == 8;
+}
+
+static int literal_valid(safeaddr_span d)
+{
+    /* d is "[...]" */
+    const char *p = d.ptr + 1;
+    const size_t n = d.len - 2;
+    if (ipv4(p, n))
+        return 1;
+    if (n > 5 && (p[0] == 'I' || p[0] == 'i') && (p[1] == 'P' || p[1] == 'p') &&
+        (p[2] == 'v' || p[2] == 'V') && p[3] == '6' && p[4] == ':')
+        return ipv6(p + 5, n - 5);
+    return 0;
+}
+
+void safeaddr__check_domain(safeaddr_iter *it, safeaddr_item *item)
+{
+    const safeaddr_span d = item->domain;
+    if (d.len == 0)
+        return;
+    const size_t at = off_of(it, d.ptr);
+    if (d.ptr[0] == '[') {
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_LITERAL_BIT, at);
+        if (d.len < 2 || d.ptr[d.len - 1] != ']' || !literal_valid(d))
+            safeaddr__diag(it, &item->diag, SAFEADDR_D_LITERAL_INVALID_BIT, at);
+        return;
+    }
+    if (has_encoded_word(d)) /* RFC 2047 5: never in an addr-spec */
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_ENCODED_WORD_IN_ADDR_BIT, at);
+    if (item->diag & SAFEADDR_D_OBS_CFWS_IN_ADDR)
+        return; /* raw span holds CFWS: label rules do not apply to it */
+    if (d.len > 255) /* RFC 5321 4.5.3.1.2 */
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_DOMAIN_TOO_LONG_BIT, at + 255);
+    size_t label_start = 0, labels = 0;
+    int hostname = 1, too_long = 0, last_numeric = 1, eight_bit = 0;
+    for (size_t i = 0; i <= d.len; i++) {
+        if (i == d.len || d.ptr[i] == '.') {
+            const size_t n = i - label_start;
+            if (n == 0) { /* only a trailing root dot gets here */
+                label_start = i + 1;
+                continue;
+            }
+            labels++;
+            const char *lab = d.ptr + label_start;
+            if (n > 63) /* RFC 1035 2.3.4 */
+                too_long = 1;
+            if (lab[0] == '-' || lab[n - 1] == '-') /* RFC 1123 2.1 */
+                hostname = 0;
+            last_numeric = 1;
+            for (size_t k = 0; k < n; k++)
+                if (!(safeaddr__char_class[(unsigned char)lab[k]] &
+                      SAFEADDR__C_DIGIT))
+                    last_numeric = 0;
+            label_start = i + 1;
+            continue;
+        }
+        const unsigned char c = (unsigned char)d.ptr[i];
+        if (c >= 0x80)
+            eight_bit = 1;
+        else if (!(safeaddr__char_class[c] & SAFEADDR__C_ALNUM) && c != '-')
+            hostname = 0;
+    }
+    (void)eight_bit;
+    /* an all-numeric top label is an IP address written without brackets
+     * (ip-literal-005) or no host name at all (dots-008) */
+    if (last_numeric)
+        hostname = 0;
+    if (too_long)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_DOMAIN_TOO_LONG_BIT, at);
+    if (!hostname)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_DOMAIN_NOT_HOSTNAME_BIT, at);
+    if (labels == 1)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_SINGLE_LABEL_DOMAIN_BIT, at);
+}
+
+void safeaddr__check_display(safeaddr_iter *it, safeaddr_item *item)
+{
+    const safeaddr_span s = item->display;
+    const size_t at = off_of(it, s.ptr);
+    /* Address-like text in a display name, quoted or not: shown to the
+     * reader as the sender (display-name-002, OpenDMARC #243). */
+    if (memchr(s.ptr, '@', s.len) || memchr(s.ptr, '<', s.len) ||
+        memchr(s.ptr, '>', s.len))
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_ADDRESS_LIKE_NAME_BIT, at);
+    if (has_encoded_word(s))
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_ENCODED_WORD_BIT, at);
+}

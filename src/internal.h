@@ -1,0 +1,97 @@
+/*
+ * internal.h - declarations shared by the library's source files
+ *
+ * Nothing here is exported: the version script exports safeaddr_* and the
+ * objects are built with -fvisibility=hidden.
+ */
+#ifndef SAFEADDR_INTERNAL_H
+#define SAFEADDR_INTERNAL_H
+
+#include "safeaddr.h"
+#include "scan.h"
+#include <stddef.h>
+#include <stdint.h>
+
+#define SAFEADDR__NONE SIZE_MAX /* "no offset recorded" */
+
+/* ------------------------------------------------------------ utf8.c */
+
+/* safeaddr__utf8_seq - length (2..4) of the shortest-form UTF-8 sequence
+ * starting at p (whose first byte is >= 0x80), reading at most avail bytes,
+ * or 0 if it is invalid: overlong forms (C0 80 = "modified UTF-8" NUL),
+ * surrogates (CESU-8), code points above U+10FFFF, stray continuation
+ * bytes, truncated sequences. *cp receives the code point when valid. */
+size_t safeaddr__utf8_seq(const unsigned char *p, size_t avail, uint32_t *cp);
+
+/* safeaddr__suspicious_cp - 1 for code points that change how text looks
+ * without being visible: C1 controls, bidi controls and isolates, BOM,
+ * zero-width characters (display-name spoofing, nul-control-020/021/023). */
+int safeaddr__suspicious_cp(uint32_t cp);
+
+/* ------------------------------------------------------------- lex.c */
+
+/* Indices of the derived stop masks cached per block. */
+enum {
+    SAFEADDR__STOP_ATOM = 0,    /* non_atext                           */
+    SAFEADDR__STOP_QUOTED = 1,  /* " \ controls 8-bit                   */
+    SAFEADDR__STOP_COMMENT = 2, /* ( ) \ controls 8-bit                 */
+    SAFEADDR__STOP_LITERAL = 3, /* [ ] \ controls 8-bit                 */
+    SAFEADDR__STOP_NONWSP = 4   /* anything but SP and HTAB             */
+};
+
+/* First offset >= pos whose byte is in stop set `which`, or len. */
+size_t safeaddr__next_stop(safeaddr_iter *it, size_t pos, int which);
+
+/* Token kinds */
+enum {
+    SAFEADDR__TK_END = 0,
+    SAFEADDR__TK_ATOM,    /* 1*atext, 8-bit bytes included (RFC 6532)   */
+    SAFEADDR__TK_QUOTED,  /* quoted-string                              */
+    SAFEADDR__TK_LITERAL, /* domain-literal                             */
+    SAFEADDR__TK_SPECIAL  /* one of . @ < > , ; :   (in .ch)            */
+};
+
+typedef struct {
+    int kind;
+    unsigned char ch;  /* the special, for TK_SPECIAL                   */
+    unsigned has_8bit; /* valid UTF-8 seen                               */
+    unsigned recovered;/* LENIENT closed an unterminated quoted string   */
+    size_t start, end; /* [start, end) in the input                      */
+    size_t first_ctl;  /* obs control in quoted text, or NONE            */
+    size_t first_bad;  /* first invalid UTF-8 byte, or NONE              */
+    size_t first_susp; /* first suspicious code point, or NONE           */
+} safeaddr__token;
+
+/* What skipping CFWS saw. */
+typedef struct {
+    unsigned white;    /* any WSP or folding                             */
+    unsigned comment;  /* any comment                                    */
+    size_t last_end;   /* end of the last comment, or NONE               */
+} safeaddr__cfws;
+
+/* Diagnostic sink: sets the bit in *dst (an item's or the field's set)
+ * and in the field set, and calls the user callback unless muted. */
+void safeaddr__diag(safeaddr_iter *it, uint64_t *dst, unsigned bit,
+                    size_t offset);
+
+/* Skip CFWS at it->pos_ (RFC 5322 3.2.2, with obs-FWS of 4.2). Comments
+ * nest with a depth counter, never recursion (CVE-2002-1337 class;
+ * GHSA-m66c-fw79-6359). Returns SAFEADDR_OK or an error code with *err. */
+int safeaddr__skip_cfws(safeaddr_iter *it, safeaddr__cfws *cf,
+                        uint64_t *item_diag, safeaddr_error *err);
+
+/* Read one token at it->pos_ (CFWS already skipped) and advance past it.
+ * Returns SAFEADDR_OK or an error code with *err. */
+int safeaddr__lex(safeaddr_iter *it, safeaddr__token *t, safeaddr_error *err);
+
+/* ----------------------------------------------------------- check.c */
+
+/* Shape checks on an accepted address, reported as diagnostics. */
+void safeaddr__check_local(safeaddr_iter *it, safeaddr_item *item);
+void safeaddr__check_domain(safeaddr_iter *it, safeaddr_item *item);
+void safeaddr__check_display(safeaddr_iter *it, safeaddr_item *item);
+
+/* Bytes that may appear unquoted in a dot-atom local part. */
+int safeaddr__is_dot_atom(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,805 @@
+/*
+ * parse.c - RFC 5322 address-list grammar over the lexer's tokens
+ *
+ * One pass, left to right, no recursion, no allocation. A list element is
+ * read as a run of "prefix" items (words, dots, '@', a domain literal)
+ * followed by the token that decides what the run was:
+ *
+ *   '<'            the run was a display name (phrase), an angle-addr follows
+ *   ':'            the run was a group's display name
+ *   ',' ';' end    the run was an addr-spec (or an unqualified local name)
+ *
+ * While the run is read, both readings are tracked at once: the addr-spec
+ * reading remembers its first error (offset and code), the phrase reading
+ * collects its diagnostics. Nothing is re-scanned, so the cost is linear.
+ *
+ * Policy decisions (DESIGN.md "hostile input", ASSURANCE.md section 5):
+ *  - one angle-addr per mailbox is authoritative; a second one is an error
+ *    (GMime PR 55 "Name <a@x> <b@y>" spoofing);
+ *  - a display name may contain unquoted '@' (with a SECURITY diagnostic),
+ *    but only if the angle-addr after it is well formed; otherwise the
+ *    error is the strict one of the addr-spec reading (CVE-2023-27043:
+ *    "alice@example.org<<bob@example.org>" must never yield bob);
+ *  - a second unquoted '@' is an error (CVE-2019-16056);
+ *  - obsolete syntax (routes, dotted phrases, CFWS inside addresses, empty
+ *    list elements, missing ';') parses with a diagnostic;
+ *  - groups do not nest (RFC 5322 3.4; GMime issue 15, nodemailer
+ *    CVE-2025-14874 recursion).
+ */
+#include "internal.h"
+#include "chars.h"
+#include <string.h>
+
+enum { ST_READY = 0, ST_DONE = 1, ST_ERROR = 2 };
+
+/* The addr-spec reading's position in local-part / domain. */
+enum { SIDE_LOCAL = 0, SIDE_DOMAIN = 1 };
+enum { L_EXPECT_WORD = 0, L_AFTER_WORD, L_AFTER_DOT };
+enum { D_EXPECT_LABEL = 0, D_AFTER_LABEL, D_AFTER_DOT, D_AFTER_LITERAL };
+
+/* Deferred diagnostics of one reading: bits plus the first offset of each. */
+typedef struct {
+    uint64_t bits;
+    size_t off[64];
+} pending_diag;
+
+typedef struct {
+    size_t first;    /* start of the first item, NONE if no item        */
+    size_t last_end; /* end of the last item                            */
+    unsigned items;
+    unsigned words;
+    unsigned unquoted_at; /* phrase reading: an unquoted '@'            */
+    unsigned recovered_quote;
+    /* addr-spec reading */
+    int side, lstate, dstate;
+    unsigned local_quoted;
+    size_t local_start, local_end, dom_start, dom_end;
+    int strict_code;
+    size_t strict_off;
+    pending_diag addr, phrase;
+} prefix;
+
+static void pend(pending_diag *p, unsigned bit, size_t off)
+{
+    const uint64_t m = (uint64_t)1 << bit;
+    if (!(p->bits & m)) {
+        p->bits |= m;
+        p->off[bit] = off;
+    }
+}
+
+static void flush(safeaddr_iter *it, safeaddr_item *item, const pending_diag *p)
+{
+    uint64_t bits = p->bits;
+    while (bits) {
+        const unsigned bit = (unsigned)__builtin_ctzll(bits);
+        bits &= bits - 1;
+        safeaddr__diag(it, &item->diag, bit, p->off[bit]);
+    }
+}
+
+static void strict(prefix *pf, int code, size_t off)
+{
+    if (pf->strict_code == SAFEADDR_OK) {
+        pf->strict_code = code;
+        pf->strict_off = off;
+    }
+}
+
+static int fail(safeaddr_error *err, int code, size_t offset)
+{
+    err->code = code;
+    err->offset = offset;
+    return code;
+}
+
+static void prefix_init(prefix *pf)
+{
+    pf->first = SAFEADDR__NONE;
+    pf->last_end = 0;
+    pf->items = pf->words = pf->unquoted_at = pf->recovered_quote = 0;
+    pf->side = SIDE_LOCAL;
+    pf->lstate = L_EXPECT_WORD;
+    pf->dstate = D_EXPECT_LABEL;
+    pf->local_quoted = 0;
+    pf->local_start = pf->local_end = pf->dom_start = pf->dom_end =
+        SAFEADDR__NONE;
+    pf->strict_code = SAFEADDR_OK;
+    pf->strict_off = 0;
+    pf->addr.bits = 0;
+    pf->phrase.bits = 0;
+}
+
+/* prefix_add - account one item for both readings. `gap` says whether
+ * CFWS separated it from the previous item. */
+static void prefix_add(prefix *pf, const safeaddr__token *t, unsigned gap)
+{
+    const int is_word = t->kind == SAFEADDR__TK_ATOM ||
+                        t->kind == SAFEADDR__TK_QUOTED;
+    if (pf->items == 0)
+        pf->first = t->start;
+    pf->items++;
+    pf->last_end = t->end;
+    const unsigned cfws_inside = gap && pf->items > 1;
+
+    if (is_word) {
+        pf->words++;
+        /* phrase reading */
+        if (t->first_ctl != SAFEADDR__NONE) {
+            pend(&pf->phrase, SAFEADDR_D_OBS_CONTROL_BIT, t->first_ctl);
+            pend(&pf->phrase, SAFEADDR_D_CONTROL_IN_NAME_BIT, t->first_ctl);
+        }
+        if (t->first_bad != SAFEADDR__NONE)
+            pend(&pf->phrase, SAFEADDR_D_BAD_UTF8_TEXT_BIT, t->first_bad);
+        if (t->has_8bit)
+            pend(&pf->phrase, SAFEADDR_D_UTF8_TEXT_BIT, t->start);
+        if (t->first_susp != SAFEADDR__NONE) {
+            pend(&pf->phrase, SAFEADDR_D_SUSPICIOUS_UNICODE_BIT, t->first_susp);
+            pend(&pf->addr, SAFEADDR_D_SUSPICIOUS_UNICODE_BIT, t->first_susp);
+        }
+        if (t->recovered)
+            pf->recovered_quote = 1;
+    }
+
+    switch (t->kind) {
+    case SAFEADDR__TK_ATOM:
+    case SAFEADDR__TK_QUOTED:
+        if (pf->side == SIDE_LOCAL) {
+            /* obs-local-part = word *("." word): two words need a dot
+             * (cfws-005 "us(comment)er@" is an error at "er") */
+            if (pf->lstate == L_AFTER_WORD)
+                strict(pf, SAFEADDR_E_EXPECTED_DOT, t->start);
+            if (cfws_inside)
+                pend(&pf->addr, SAFEADDR_D_OBS_CFWS_IN_ADDR_BIT, t->start);
+            if (t->kind == SAFEADDR__TK_QUOTED) {
+                pf->local_quoted = 1;
+                pend(&pf->addr, SAFEADDR_D_QUOTED_LOCAL_BIT, t->start);
+            }
+            /* controls and invalid UTF-8 are errors inside an address
+             * (nul-control-009, sign-extension-007: never strip or mask) */
+            if (t->first_ctl != SAFEADDR__NONE)
+                strict(pf, SAFEADDR_E_CONTROL, t->first_ctl);
+            if (t->first_bad != SAFEADDR__NONE)
+                strict(pf, SAFEADDR_E_BAD_UTF8, t->first_bad);
+            if (t->has_8bit)
+                pend(&pf->addr, SAFEADDR_D_UTF8_LOCAL_BIT, t->start);
+            if (t->recovered)
+                strict(pf, SAFEADDR_E_UNTERMINATED_QUOTE, t->end);
+            if (pf->local_start == SAFEADDR__NONE)
+                pf->local_start = t->start;
+            pf->local_end = t->end;
+            pf->lstate = L_AFTER_WORD;
+        } else {
+            if (t->kind == SAFEADDR__TK_QUOTED)
+                strict(pf, SAFEADDR_E_BAD_DOMAIN, t->start);
+            else if (pf->dstate == D_AFTER_LABEL ||
+                     pf->dstate == D_AFTER_LITERAL)
+                strict(pf, SAFEADDR_E_TRAILING_JUNK, t->start); /* cfws-007 */
+            if (gap)
+                pend(&pf->addr, SAFEADDR_D_OBS_CFWS_IN_ADDR_BIT, t->start);
+            if (t->first_bad != SAFEADDR__NONE)
+                strict(pf, SAFEADDR_E_BAD_UTF8, t->first_bad);
+            if (t->has_8bit)
+                pend(&pf->addr, SAFEADDR_D_UTF8_DOMAIN_BIT, t->start);
+            if (pf->dom_start == SAFEADDR__NONE)
+                pf->dom_start = t->start;
+            pf->dom_end = t->end;
+            pf->dstate = D_AFTER_LABEL;
+        }
+        break;
+    case SAFEADDR__TK_LITERAL:
+        pf->unquoted_at = 1; /* '[' ']' in a phrase: unquoted specials */
+        pend(&pf->phrase, SAFEADDR_D_UNQUOTED_SPECIALS_BIT, t->start);
+        if (pf->side == SIDE_LOCAL) {
+            strict(pf, SAFEADDR_E_UNEXPECTED, t->start);
+        } else {
+            if (pf->dstate != D_EXPECT_LABEL)
+                strict(pf, SAFEADDR_E_TRAILING_JUNK, t->start);
+            if (gap)
+                pend(&pf->addr, SAFEADDR_D_OBS_CFWS_IN_ADDR_BIT, t->start);
+            if (t->has_8bit)
+                pend(&pf->addr, SAFEADDR_D_UTF8_DOMAIN_BIT, t->start);
+            if (pf->dom_start == SAFEADDR__NONE)
+                pf->dom_start = t->start;
+            pf->dom_end = t->end;
+            pf->dstate = D_AFTER_LITERAL;
+        }
+        break;
+    case SAFEADDR__TK_SPECIAL:
+        if (t->ch == '.') {
+            /* RFC 5322 4.1 obs-phrase: "Mr. Smith", "Joe.Q.Public" */
+            pend(&pf->phrase, SAFEADDR_D_OBS_PHRASE_BIT, t->start);
+            if (pf->side == SIDE_LOCAL) {
+                if (cfws_inside)
+                    pend(&pf->addr, SAFEADDR_D_OBS_CFWS_IN_ADDR_BIT, t->start);
+                if (pf->lstate == L_EXPECT_WORD)
+                    strict(pf, SAFEADDR_E_UNEXPECTED, t->start); /* dots-009 */
+                else if (pf->lstate == L_AFTER_DOT)
+                    pend(&pf->addr, SAFEADDR_D_OBS_LOCAL_DOTS_BIT, t->start);
+                pf->lstate = L_AFTER_DOT;
+                pf->local_end = t->end;
+            } else {
+                if (gap)
+                    pend(&pf->addr, SAFEADDR_D_OBS_CFWS_IN_ADDR_BIT, t->start);
+                /* dots-005 "user@.example.com", dots-006 "example..com" */
+                if (pf->dstate == D_EXPECT_LABEL || pf->dstate == D_AFTER_DOT)
+                    strict(pf, SAFEADDR_E_EMPTY_LABEL, t->start);
+                else if (pf->dstate == D_AFTER_LITERAL)
+                    strict(pf, SAFEADDR_E_TRAILING_JUNK, t->start);
+                pf->dstate = D_AFTER_DOT;
+                pf->dom_end = t->end;
+            }
+        } else { /* '@' */
+            pf->unquoted_at = 1;
+            pend(&pf->phrase, SAFEADDR_D_UNQUOTED_SPECIALS_BIT, t->start);
+            pend(&pf->phrase, SAFEADDR_D_ADDRESS_LIKE_NAME_BIT, t->start);
+            if (pf->side == SIDE_LOCAL) {
+                if (pf->lstate == L_EXPECT_WORD)
+                    strict(pf, SAFEADDR_E_EMPTY_LOCAL, t->start); /* multi-at-007 */
+                else if (pf->lstate == L_AFTER_DOT)
+                    pend(&pf->addr, SAFEADDR_D_OBS_LOCAL_DOTS_BIT, t->start - 1);
+                if (gap && pf->items > 1)
+                    pend(&pf->addr, SAFEADDR_D_OBS_CFWS_IN_ADDR_BIT, t->start);
+                pf->side = SIDE_DOMAIN;
+                pf->dstate = D_EXPECT_LABEL;
+            } else {
+                strict(pf, SAFEADDR_E_SECOND_AT, t->start); /* CVE-2019-16056 */
+            }
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* prefix_accepts_literal - a '[' opens a domain literal only right after
+ * the '@'; anywhere else it is an error at the '[' itself (unbalanced-015:
+ * "alice@example.org[<bob@example.org>" is rejected at the '['). */
+static int prefix_accepts_literal(const prefix *pf)
+{
+    return pf->side == SIDE_DOMAIN && pf->dstate == D_EXPECT_LABEL;
+}
+
+/* addr_finish - end of the addr-spec reading at terminator offset tpos:
+ * returns OK or the reading's error. */
+static int addr_finish(safeaddr_iter *it, prefix *pf, size_t tpos,
+                       safeaddr_error *err)
+{
+    if (pf->strict_code != SAFEADDR_OK) {
+        /* "John Smith" then end: not a malformed local part but a display
+         * name without its address */
+        if (pf->side == SIDE_LOCAL && pf->strict_code == SAFEADDR_E_EXPECTED_DOT)
+            return fail(err, SAFEADDR_E_EXPECTED_ADDRESS, tpos);
+        return fail(err, pf->strict_code, pf->strict_off);
+    }
+    if (pf->items == 0)
+        return fail(err, SAFEADDR_E_EXPECTED_ADDRESS, tpos);
+    if (pf->side == SIDE_LOCAL) {
+        if (pf->lstate == L_AFTER_DOT)
+            pend(&pf->addr, SAFEADDR_D_OBS_LOCAL_DOTS_BIT, pf->local_end - 1);
+        /* Unqualified local name ("postmaster"): sendmail accepts it; we
+         * report it, or refuse it when the caller asked for a domain. */
+        if ((it->flags_ & SAFEADDR_REQUIRE_DOMAIN) ||
+            it->production_ == SAFEADDR_ADDR_SPEC)
+            return fail(err, SAFEADDR_E_EXPECTED_ADDRESS, tpos);
+        pend(&pf->addr, SAFEADDR_D_NO_DOMAIN_BIT, pf->local_start);
+    } else {
+        if (pf->dstate == D_EXPECT_LABEL)
+            return fail(err, SAFEADDR_E_EMPTY_DOMAIN, tpos); /* multi-at-008 */
+        if (pf->dstate == D_AFTER_DOT)
+            pend(&pf->addr, SAFEADDR_D_DOMAIN_TRAILING_DOT_BIT, pf->dom_end - 1);
+    }
+    return SAFEADDR_OK;
+}
+
+static safeaddr_span span_at(const safeaddr_iter *it, size_t start, size_t end)
+{
+    safeaddr_span s;
+    s.ptr = it->buf_ + start;
+    s.len = end - start;
+    return s;
+}
+
+/* fill_addr - spans of an accepted addr-spec reading */
+static void fill_addr(safeaddr_iter *it, const prefix *pf, safeaddr_item *item)
+{
+    const size_t ls = pf->local_start, le = pf->local_end;
+    item->local = span_at(it, ls, le);
+    if (pf->side == SIDE_DOMAIN) {
+        item->domain = span_at(it, pf->dom_start, pf->dom_end);
+        item->addr_spec = span_at(it, ls, pf->dom_end);
+    } else {
+        item->domain = span_at(it, le, le);
+        item->addr_spec = item->local;
+    }
+}
+
+/* next_token - skip CFWS, then lex one token. *gap says whether CFWS was
+ * skipped; *comment_end is updated with the end of the last comment. A
+ * '[' is lexed as a literal only when allow_literal. */
+static int next_token(safeaddr_iter *it, safeaddr_item *item,
+                      safeaddr__token *t, unsigned *gap, size_t *comment_end,
+                      int allow_literal, safeaddr_error *err)
+{
+    safeaddr__cfws cf = {0, 0, SAFEADDR__NONE};
+    int rc = safeaddr__skip_cfws(it, &cf, &item->diag, err);
+    if (rc != SAFEADDR_OK)
+        return rc;
+    *gap = cf.white || cf.comment;
+    if (cf.last_end != SAFEADDR__NONE)
+        *comment_end = cf.last_end;
+    if (!allow_literal && it->pos_ < it->len_ && it->buf_[it->pos_] == '[')
+        return fail(err, SAFEADDR_E_UNEXPECTED, it->pos_);
+    return safeaddr__lex(it, t, err);
+}
+
+static int is_prefix_item(const safeaddr__token *t)
+{
+    return t->kind == SAFEADDR__TK_ATOM || t->kind == SAFEADDR__TK_QUOTED ||
+           t->kind == SAFEADDR__TK_LITERAL ||
+           (t->kind == SAFEADDR__TK_SPECIAL && (t->ch == '.' || t->ch == '@'));
+}
+
+/* collect - read prefix items until a terminator token, left in *t. */
+static int collect(safeaddr_iter *it, safeaddr_item *item, prefix *pf,
+                   safeaddr__token *t, size_t *comment_end,
+                   safeaddr_error *err)
+{
+    for (;;) {
+        unsigned gap = 0;
+        const int rc = next_token(it, item, t, &gap, comment_end,
+                                  prefix_accepts_literal(pf), err);
+        if (rc != SAFEADDR_OK) {
+            /* a '[' after a complete address is junk after it */
+            if (rc == SAFEADDR_E_UNEXPECTED && err->offset < it->len_ &&
+                it->buf_[err->offset] == '[' && pf->side == SIDE_DOMAIN &&
+                pf->strict_code == SAFEADDR_OK)
+                err->code = SAFEADDR_E_TRAILING_JUNK;
+            return err->code;
+        }
+        if (!is_prefix_item(t))
+            return SAFEADDR_OK;
+        prefix_add(pf, t, gap);
+    }
+}
+
+/* parse_route - RFC 5322 4.4 obs-route inside an angle-addr:
+ *   obs-domain-list = *(CFWS / ",") "@" domain *("," [CFWS] ["@" domain])
+ * followed by ':'. *t holds the first token ('@' or ','); on return *t is
+ * the first token after the ':'. */
+static int parse_route(safeaddr_iter *it, safeaddr_item *item,
+                       safeaddr__token *t, size_t *comment_end,
+                       safeaddr_error *err)
+{
+    const size_t route_start = t->start;
+    unsigned hops = 0;
+    unsigned gap = 0;
+    for (;;) {
+        if (t->kind == SAFEADDR__TK_SPECIAL && t->ch == ',') {
+            /* empty element of the domain list: allowed by obs syntax */
+        } else if (t->kind == SAFEADDR__TK_SPECIAL && t->ch == '@') {
+            /* one hop: a domain of atoms and dots, or a literal */
+            int state = D_EXPECT_LABEL;
+            for (;;) {
+                int rc = next_token(it, item, t, &gap, comment_end,
+                                    state == D_EXPECT_LABEL, err);
+                if (rc != SAFEADDR_OK)
+                    return rc;
+                if (t->kind == SAFEADDR__TK_ATOM && state != D_AFTER_LABEL &&
+                    state != D_AFTER_LITERAL) {
+                    if (t->first_bad != SAFEADDR__NONE)
+                        return fail(err, SAFEADDR_E_BAD_UTF8, t->first_bad);
+                    state = D_AFTER_LABEL;
+                } else if (t->kind == SAFEADDR__TK_LITERAL) {
+                    state = D_AFTER_LITERAL;
+                } else if (t->kind == SAFEADDR__TK_SPECIAL && t->ch == '.' &&
+                           state == D_AFTER_LABEL) {
+                    state = D_AFTER_DOT;
+                } else {
+                    break;
+                }
+            }
+            if (state != D_AFTER_LABEL && state != D_AFTER_LITERAL)
+                return fail(err, SAFEADDR_E_BAD_ROUTE, t->start);
+            hops++;
+            continue; /* *t is the token after the hop */
+        } else if (t->kind == SAFEADDR__TK_SPECIAL && t->ch == ':' && hops) {
+            item->route = span_at(it, route_start, t->start);
+            /* trim CFWS between the last hop and ':' out of the span */
+            while (item->route.len > 0 &&
+                   (item->route.ptr[item->route.len - 1] == ' ' ||
+                    item->route.ptr[item->route.len - 1] == '\t'))
+                item->route.len--;
+            safeaddr__diag(it, &item->diag, SAFEADDR_D_OBS_ROUTE_BIT,
+                           route_start);
+            return next_token(it, item, t, &gap, comment_end, 0, err);
+        } else if (t->kind == SAFEADDR__TK_END) {
+            return fail(err, SAFEADDR_E_UNTERMINATED_ANGLE, it->len_);
+        } else {
+            return fail(err, SAFEADDR_E_BAD_ROUTE, t->start);
+        }
+        const int rc = next_token(it, item, t, &gap, comment_end, 0, err);
+        if (rc != SAFEADDR_OK)
+            return rc;
+    }
+}
+
+/* parse_angle - angle-addr = [CFWS] "<" [obs-route] addr-spec ">" [CFWS];
+ * it->pos_ is just past the '<' at `open`. Angle brackets do not nest
+ * (hostile nesting-006/007: no peeling of "<<<a@b>>>"). */
+static int parse_angle(safeaddr_iter *it, safeaddr_item *item, size_t open,
+                       size_t *comment_end, safeaddr_error *err)
+{
+    safeaddr__token t;
+    unsigned gap = 0;
+    int rc = next_token(it, item, &t, &gap, comment_end, 0, err);
+    if (rc != SAFEADDR_OK)
+        return rc;
+    if (t.kind == SAFEADDR__TK_SPECIAL && t.ch == '>') {
+        /* "<>": the null reverse-path of bounces, not RFC 5322 header
+         * syntax (multi-at-011) */
+        item->angle = span_at(it, open, t.end);
+        item->local = item->domain = item->addr_spec = span_at(it, t.start, t.start);
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_EMPTY_ADDRESS_BIT, open);
+        return SAFEADDR_OK;
+    }
+    if (t.kind == SAFEADDR__TK_SPECIAL && (t.ch == '@' || t.ch == ',')) {
+        /* "<@example.com>" is an empty local part, not a route */
+        const size_t at = t.start;
+        rc = parse_route(it, item, &t, comment_end, err);
+        if (rc == SAFEADDR_E_BAD_ROUTE && t.kind == SAFEADDR__TK_SPECIAL &&
+            t.ch == '>' && it->buf_[at] == '@')
+            return fail(err, SAFEADDR_E_EMPTY_LOCAL, at);
+        if (rc != SAFEADDR_OK)
+            return rc;
+    }
+    prefix pf;
+    prefix_init(&pf);
+    if (is_prefix_item(&t)) {
+        prefix_add(&pf, &t, 0);
+        rc = collect(it, item, &pf, &t, comment_end, err);
+        if (rc != SAFEADDR_OK)
+            return rc;
+    }
+    size_t close_end;
+    if (t.kind == SAFEADDR__TK_SPECIAL && t.ch == '>') {
+        close_end = t.end;
+    } else if (pf.strict_code != SAFEADDR_OK) {
+        return fail(err, pf.strict_code, pf.strict_off);
+    } else if (t.kind == SAFEADDR__TK_END && pf.items > 0 &&
+               (it->flags_ & SAFEADDR_LENIENT)) {
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_RECOVERED_ANGLE_BIT,
+                       it->len_);
+        close_end = it->len_;
+    } else if (t.kind == SAFEADDR__TK_END) {
+        return fail(err, SAFEADDR_E_UNTERMINATED_ANGLE, it->len_);
+    } else if (t.kind == SAFEADDR__TK_SPECIAL && t.ch == '<') {
+        return fail(err, SAFEADDR_E_NESTED_ANGLE, t.start);
+    } else if (pf.items == 0) {
+        return fail(err, SAFEADDR_E_EXPECTED_ADDRESS, t.start); /* metachar-001 */
+    } else {
+        return fail(err, SAFEADDR_E_UNEXPECTED, t.start);
+    }
+    if (pf.items == 0)
+        return fail(err, SAFEADDR_E_EXPECTED_ADDRESS, t.start); /* route-005 */
+    rc = addr_finish(it, &pf, t.start, err);
+    if (rc != SAFEADDR_OK)
+        return rc;
+    if (pf.recovered_quote)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_RECOVERED_QUOTE_BIT, pf.last_end);
+    flush(it, item, &pf.addr);
+    fill_addr(it, &pf, item);
+    item->angle = span_at(it, open, close_end);
+    return SAFEADDR_OK;
+}
+
+/* is_grammar_error - errors of structure, as opposed to forbidden bytes
+ * (NUL, line breaks, controls, invalid UTF-8) which are always reported
+ * where they are. */
+static int is_grammar_error(int code)
+{
+    switch (code) {
+    case SAFEADDR_E_NUL: case SAFEADDR_E_BARE_CR: case SAFEADDR_E_BARE_LF:
+    case SAFEADDR_E_LINE_BREAK: case SAFEADDR_E_CONTROL:
+    case SAFEADDR_E_BAD_UTF8: case SAFEADDR_E_ESCAPED_LINE_BREAK:
+    case SAFEADDR_E_COMMENT_TOO_DEEP: case SAFEADDR_E_UNTERMINATED_COMMENT:
+    case SAFEADDR_E_UNTERMINATED_QUOTE: case SAFEADDR_E_UNTERMINATED_LITERAL:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+/* Results of parse_element besides errors. */
+enum { EL_MAILBOX = 1, EL_GROUP_START = 2, EL_EMPTY = 3 };
+
+/* parse_element - one mailbox, or the start of a group. it->pos_ is at the
+ * first token of the element (CFWS before it already skipped). */
+static int parse_element(safeaddr_iter *it, safeaddr_item *item,
+                         size_t elem_start, int *what, safeaddr_error *err)
+{
+    prefix pf;
+    prefix_init(&pf);
+    safeaddr__token t;
+    size_t comment_end = 0;
+    int rc = collect(it, item, &pf, &t, &comment_end, err);
+    if (rc != SAFEADDR_OK)
+        return rc;
+    const int prod = (int)it->production_;
+
+    if (t.kind == SAFEADDR__TK_SPECIAL && t.ch == '<') {
+        if (prod == SAFEADDR_ADDR_SPEC)
+            return fail(err, pf.items ? SAFEADDR_E_TRAILING_JUNK
+                                      : SAFEADDR_E_UNEXPECTED, t.start);
+        if (prod == SAFEADDR_PATH && pf.items)
+            return fail(err, SAFEADDR_E_UNEXPECTED, pf.first);
+        rc = parse_angle(it, item, t.start, &comment_end, err);
+        if (rc != SAFEADDR_OK) {
+            /* The '@'-in-display-name reading is a recovery; if it does
+             * not work out, the error is the strict reading's. */
+            if (pf.unquoted_at && is_grammar_error(rc)) {
+                if (pf.strict_code != SAFEADDR_OK)
+                    return fail(err, pf.strict_code, pf.strict_off);
+                return fail(err, SAFEADDR_E_TRAILING_JUNK, t.start);
+            }
+            return rc;
+        }
+        if (pf.items) {
+            item->display = span_at(it, pf.first, pf.last_end);
+            flush(it, item, &pf.phrase);
+            if (pf.recovered_quote)
+                safeaddr__diag(it, &item->diag, SAFEADDR_D_RECOVERED_QUOTE_BIT,
+                               pf.last_end);
+        } else {
+            item->display = span_at(it, t.start, t.start);
+        }
+        item->kind = SAFEADDR_ITEM_MAILBOX;
+        *what = EL_MAILBOX;
+        return SAFEADDR_OK;
+    }
+
+    if (t.kind == SAFEADDR__TK_SPECIAL && t.ch == ':') {
+        if (prod != SAFEADDR_ADDRESS_LIST)
+            return fail(err, SAFEADDR_E_GROUP_NOT_ALLOWED, t.start);
+        if (it->group_ != SAFEADDR_NO_GROUP)
+            return fail(err, SAFEADDR_E_NESTED_GROUP, t.start); /* nesting-010 */
+        if (pf.words == 0)
+            return fail(err, SAFEADDR_E_GROUP_NAME, t.start); /* group-008 */
+        item->kind = SAFEADDR_ITEM_GROUP_START;
+        item->display = span_at(it, pf.first, pf.last_end);
+        flush(it, item, &pf.phrase);
+        if (pf.recovered_quote)
+            safeaddr__diag(it, &item->diag, SAFEADDR_D_RECOVERED_QUOTE_BIT,
+                           pf.last_end);
+        item->source = span_at(it, elem_start, t.end);
+        *what = EL_GROUP_START;
+        return SAFEADDR_OK;
+    }
+
+    /* ',' ';' '>' or the end: the run must be an addr-spec. Leave the
+     * terminator for the caller. */
+    it->pos_ = t.start;
+    if (pf.items == 0) {
+        if (t.kind == SAFEADDR__TK_SPECIAL && t.ch == '>')
+            return fail(err, SAFEADDR_E_UNMATCHED_ANGLE, t.start);
+        *what = EL_EMPTY;
+        return SAFEADDR_OK;
+    }
+    if (prod == SAFEADDR_PATH)
+        return fail(err, SAFEADDR_E_EXPECTED_ADDRESS, pf.first);
+    rc = addr_finish(it, &pf, t.start, err);
+    if (rc != SAFEADDR_OK)
+        return rc;
+    if (t.kind == SAFEADDR__TK_SPECIAL && t.ch == '>')
+        return fail(err, SAFEADDR_E_UNMATCHED_ANGLE, t.start);
+    if (pf.recovered_quote)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_RECOVERED_QUOTE_BIT, pf.last_end);
+    flush(it, item, &pf.addr);
+    fill_addr(it, &pf, item);
+    item->display = span_at(it, pf.first, pf.first);
+    item->angle = span_at(it, pf.first, pf.first);
+    item->kind = SAFEADDR_ITEM_MAILBOX;
+    *what = EL_MAILBOX;
+    return SAFEADDR_OK;
+}
+
+/* after_element - what may follow an element: CFWS, then ',' ';' or the
+ * end. Trailing comments belong to the element (its source span). */
+static int after_element(safeaddr_iter *it, safeaddr_item *item,
+                         size_t *source_end, int had_angle,
+                         safeaddr_error *err)
+{
+    safeaddr__cfws cf = {0, 0, SAFEADDR__NONE};
+    int rc = safeaddr__skip_cfws(it, &cf, &item->diag, err);
+    if (rc != SAFEADDR_OK)
+        return rc;
+    if (cf.last_end != SAFEADDR__NONE && cf.last_end > *source_end)
+        *source_end = cf.last_end;
+    const size_t pos = it->pos_;
+    if (pos >= it->len_)
+        return SAFEADDR_OK;
+    const char c = it->buf_[pos];
+    if (c == ',')
+        return SAFEADDR_OK;
+    if (c == ';')
+        return it->group_ != SAFEADDR_NO_GROUP
+                   ? SAFEADDR_OK
+                   : fail(err, SAFEADDR_E_SEMICOLON, pos); /* group-005 */
+    if (c == '<')
+        return fail(err, had_angle ? SAFEADDR_E_SECOND_ANGLE
+                                   : SAFEADDR_E_TRAILING_JUNK, pos);
+    /* let the lexer name stray ')' ']' '\' and forbidden bytes */
+    safeaddr__token t;
+    rc = safeaddr__lex(it, &t, err);
+    if (rc != SAFEADDR_OK)
+        return rc;
+    return fail(err, SAFEADDR_E_TRAILING_JUNK, pos);
+}
+
+static int single(const safeaddr_iter *it)
+{
+    return it->production_ == SAFEADDR_MAILBOX ||
+           it->production_ == SAFEADDR_ADDR_SPEC ||
+           it->production_ == SAFEADDR_PATH;
+}
+
+static int stop(safeaddr_iter *it, safeaddr_error *err, int code, size_t off)
+{
+    it->state_ = ST_ERROR;
+    it->error_.code = code;
+    it->error_.offset = off;
+    if (err)
+        *err = it->error_;
+    return SAFEADDR_NEXT_ERROR;
+}
+
+static void item_clear(safeaddr_iter *it, safeaddr_item *item, size_t at)
+{
+    const safeaddr_span none = span_at(it, at, at);
+    item->kind = 0;
+    item->group = SAFEADDR_NO_GROUP;
+    item->source = item->display = item->local = item->domain = none;
+    item->addr_spec = item->route = item->angle = none;
+    item->diag = 0;
+}
+
+/* field_end - the field is complete: field-level checks, then END. */
+static int field_end(safeaddr_iter *it, safeaddr_item *item,
+                     safeaddr_error *err)
+{
+    if (it->group_ != SAFEADDR_NO_GROUP) {
+        /* group-003: "Group: a@example.com" - membership is unambiguous */
+        item_clear(it, item, it->len_);
+        item->kind = SAFEADDR_ITEM_GROUP_END;
+        item->group = it->group_;
+        item->display = it->group_name_;
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_GROUP_UNTERMINATED_BIT,
+                       it->len_);
+        it->group_ = SAFEADDR_NO_GROUP;
+        return SAFEADDR_NEXT_ITEM;
+    }
+    if (it->mailboxes_ == 0 && single(it))
+        return stop(it, err, SAFEADDR_E_EMPTY_FIELD, it->len_);
+    if (it->sep_) /* "a@b, " - display-name-006 */
+        safeaddr__diag(it, NULL, SAFEADDR_D_OBS_EMPTY_ELEMENT_BIT, it->len_);
+    if (it->elements_ == 0)
+        safeaddr__diag(it, NULL, SAFEADDR_D_NO_ADDRESSES_BIT, 0);
+    if (it->len_ - it->line_start_ > 998)
+        safeaddr__diag(it, NULL, SAFEADDR_D_LINE_TOO_LONG_BIT,
+                       it->line_start_ + 998);
+    it->state_ = ST_DONE;
+    return SAFEADDR_NEXT_END;
+}
+
+SAFEADDR_API int safeaddr_next(safeaddr_iter *it, safeaddr_item *item,
+                               safeaddr_error *err)
+{
+    safeaddr_item scratch;
+    safeaddr_error e = {SAFEADDR_OK, 0};
+    if (!it)
+        return SAFEADDR_NEXT_ERROR;
+    if (!item)
+        item = &scratch;
+    if (it->state_ == ST_ERROR) {
+        if (err)
+            *err = it->error_;
+        return SAFEADDR_NEXT_ERROR;
+    }
+    if (it->state_ == ST_DONE)
+        return SAFEADDR_NEXT_END;
+
+    for (;;) {
+        item_clear(it, item, it->pos_);
+        safeaddr__cfws cf = {0, 0, SAFEADDR__NONE};
+        size_t lead = it->pos_;
+        /* skip white space first so a leading comment starts the source */
+        lead = safeaddr__next_stop(it, lead, SAFEADDR__STOP_NONWSP);
+        if (safeaddr__skip_cfws(it, &cf, &item->diag, &e) != SAFEADDR_OK)
+            return stop(it, err, e.code, e.offset);
+        const size_t pos = it->pos_;
+        const size_t elem_start =
+            (cf.comment && lead < pos && it->buf_[lead] == '(') ? lead : pos;
+        if (pos >= it->len_)
+            return field_end(it, item, err);
+        const char c = it->buf_[pos];
+        if (c == ',') {
+            if (single(it))
+                return stop(it, err, it->mailboxes_
+                                         ? SAFEADDR_E_MULTIPLE_ADDRESSES
+                                         : SAFEADDR_E_EXPECTED_ADDRESS, pos);
+            /* The ',' after an element is consumed with the element, so a
+             * ',' here always closes an empty element: RFC 5322 4.4
+             * obs-addr-list / obs-mbox-list allow them, with a diagnostic. */
+            safeaddr__diag(it, NULL, SAFEADDR_D_OBS_EMPTY_ELEMENT_BIT, pos);
+            it->sep_ = 1;
+            it->pos_ = pos + 1;
+            continue;
+        }
+        if (c == ';') {
+            if (it->group_ == SAFEADDR_NO_GROUP)
+                return stop(it, err, SAFEADDR_E_SEMICOLON, pos); /* group-004 */
+            item->kind = SAFEADDR_ITEM_GROUP_END;
+            item->group = it->group_;
+            item->display = it->group_name_;
+            item->source = span_at(it, pos, pos + 1);
+            it->pos_ = pos + 1;
+            it->group_ = SAFEADDR_NO_GROUP;
+            size_t end = pos + 1;
+            if (after_element(it, item, &end, 0, &e) != SAFEADDR_OK)
+                return stop(it, err, e.code, e.offset);
+            if (it->sep_) /* "g: a@b, ;" */
+                safeaddr__diag(it, NULL, SAFEADDR_D_OBS_EMPTY_ELEMENT_BIT, pos);
+            it->sep_ = 0;
+            if (it->pos_ < it->len_ && it->buf_[it->pos_] == ',') {
+                it->pos_++;
+                it->sep_ = 1;
+            }
+            return SAFEADDR_NEXT_ITEM;
+        }
+        if (single(it) && it->mailboxes_ > 0)
+            return stop(it, err, SAFEADDR_E_MULTIPLE_ADDRESSES, pos);
+
+        int what = 0;
+        if (parse_element(it, item, elem_start, &what, &e) != SAFEADDR_OK)
+            return stop(it, err, e.code, e.offset);
+        if (what == EL_EMPTY)
+            continue; /* only CFWS before a ',' ';' or the end */
+        if (what == EL_GROUP_START) {
+            it->group_ = it->groups_seen_++;
+            it->group_name_ = item->display;
+            item->group = it->group_;
+            it->elements_++;
+            it->sep_ = 0; /* members follow the ':' directly */
+            return SAFEADDR_NEXT_ITEM;
+        }
+        /* a mailbox */
+        size_t source_end = item->angle.len
+                                ? (size_t)(item->angle.ptr - it->buf_) + item->angle.len
+                                : (size_t)(item->addr_spec.ptr - it->buf_) +
+                                      item->addr_spec.len;
+        const size_t mailbox_start = elem_start;
+        if (it->mailboxes_ >= it->max_addresses_)
+            return stop(it, err, SAFEADDR_E_TOO_MANY_ADDRESSES, mailbox_start);
+        if (after_element(it, item, &source_end, item->angle.len != 0, &e) !=
+            SAFEADDR_OK)
+            return stop(it, err, e.code, e.offset);
+        item->source = span_at(it, mailbox_start, source_end);
+        it->sep_ = 0;
+        if (it->pos_ < it->len_ && it->buf_[it->pos_] == ',') {
+            if (single(it))
+                return stop(it, err, SAFEADDR_E_MULTIPLE_ADDRESSES, it->pos_);
+            it->pos_++;
+            it->sep_ = 1;
+        }
+        it->mailboxes_++;
+        it->elements_++;
+        item->group = it->group_;
+        if (item->local.len || item->domain.len) {
+            safeaddr__check_local(it, item);
+            safeaddr__check_domain(it, item);
+        }
+        if (item->display.len)
+            safeaddr__check_display(it, item);
+        return SAFEADDR_NEXT_ITEM;
+    }
+}
