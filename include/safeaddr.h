@@ -111,7 +111,8 @@ typedef struct {
     X(E_UNEXPECTED, 37, "unexpected character")                                \
     X(E_BAD_DISPLAY_NAME, 38, "malformed display name")                        \
     X(E_EMPTY_FIELD, 39, "no address where one is required")                   \
-    X(E_BAD_HEADER, 40, "malformed header field")
+    X(E_BAD_HEADER, 40, "malformed header field")                             \
+    X(E_NO_DOMAIN, 41, "address has no '@domain'")
 
 enum safeaddr_error_code {
 #define SAFEADDR_X_ENUM(name, value, msg) SAFEADDR_##name = value,
@@ -240,8 +241,10 @@ typedef void (*safeaddr_diag_fn)(void *ctx, unsigned bit, size_t offset);
 /* Accept LF + WSP as folding (mail stored with Unix line ends). A bare LF
  * not followed by WSP is still an error. */
 #define SAFEADDR_ACCEPT_LF 0x0002u
-/* Reject addresses without a domain (E_EXPECTED_ADDRESS at the end of the
- * local part) instead of accepting them with D_NO_DOMAIN. */
+/* Reject every address without a domain (E_NO_DOMAIN where the '@' was
+ * expected). By default a bare unqualified name outside angle brackets
+ * ("postmaster", as sendmail accepts) is read with D_NO_DOMAIN, while
+ * "<user>" and a lone quoted string are errors unless SAFEADDR_LENIENT. */
 #define SAFEADDR_REQUIRE_DOMAIN 0x0004u
 
 #define SAFEADDR_DEFAULT_MAX_INPUT ((size_t)1 << 20)      /* 1 MiB */

@@ -263,7 +263,7 @@ static int prefix_accepts_literal(const prefix *pf)
 /* addr_finish - end of the addr-spec reading at terminator offset tpos:
  * returns OK or the reading's error. */
 static int addr_finish(safeaddr_iter *it, prefix *pf, size_t tpos,
-                       safeaddr_error *err)
+                       int in_angle, safeaddr_error *err)
 {
     if (pf->strict_code != SAFEADDR_OK) {
         /* "John Smith" then end: not a malformed local part but a display
@@ -277,11 +277,17 @@ static int addr_finish(safeaddr_iter *it, prefix *pf, size_t tpos,
     if (pf->side == SIDE_LOCAL) {
         if (pf->lstate == L_AFTER_DOT)
             pend(&pf->addr, SAFEADDR_D_OBS_LOCAL_DOTS_BIT, pf->local_end - 1);
-        /* Unqualified local name ("postmaster"): sendmail accepts it; we
-         * report it, or refuse it when the caller asked for a domain. */
+        /* Unqualified local name. RFC 5322 3.4.1 requires "@domain", but
+         * sendmail accepts "postmaster" (hostile multi-at-015), so a bare
+         * dot-atom outside angle brackets is read with D_NO_DOMAIN. Inside
+         * "<...>" or as a lone quoted string it looks like something else
+         * gone wrong (a display name without its address): an error unless
+         * SAFEADDR_LENIENT. SAFEADDR_REQUIRE_DOMAIN makes it always one. */
         if ((it->flags_ & SAFEADDR_REQUIRE_DOMAIN) ||
-            it->production_ == SAFEADDR_ADDR_SPEC)
-            return fail(err, SAFEADDR_E_EXPECTED_ADDRESS, tpos);
+            it->production_ == SAFEADDR_ADDR_SPEC ||
+            (!(it->flags_ & SAFEADDR_LENIENT) &&
+             (in_angle || pf->local_quoted)))
+            return fail(err, SAFEADDR_E_NO_DOMAIN, tpos);
         pend(&pf->addr, SAFEADDR_D_NO_DOMAIN_BIT, pf->local_start);
     } else {
         if (pf->dstate == D_EXPECT_LABEL)
@@ -482,7 +488,7 @@ static int parse_angle(safeaddr_iter *it, safeaddr_item *item, size_t open,
     }
     if (pf.items == 0)
         return fail(err, SAFEADDR_E_EXPECTED_ADDRESS, t.start); /* route-005 */
-    rc = addr_finish(it, &pf, t.start, err);
+    rc = addr_finish(it, &pf, t.start, 1, err);
     if (rc != SAFEADDR_OK)
         return rc;
     if (pf.recovered_quote)
@@ -510,22 +516,70 @@ static int is_grammar_error(int code)
     }
 }
 
+/* comma_then_display - look-ahead for SAFEADDR_LENIENT, it->pos_ just
+ * past a ',': do words (and more commas) follow, then a '<', with no '@'
+ * on the way? Reads with diagnostics muted and puts the position back, so
+ * each byte is looked at at most twice. */
+static int comma_then_display(safeaddr_iter *it, safeaddr_item *item)
+{
+    const size_t save_pos = it->pos_, save_line = it->line_start_;
+    const uint64_t save_diag = item->diag;
+    safeaddr_error e;
+    safeaddr__token t;
+    size_t comment_end = 0;
+    unsigned gap = 0, words = 0;
+    int found = 0;
+    it->mute_ = 1;
+    for (;;) {
+        if (next_token(it, item, &t, &gap, &comment_end, 0, &e) != SAFEADDR_OK)
+            break;
+        if (t.kind == SAFEADDR__TK_ATOM || t.kind == SAFEADDR__TK_QUOTED) {
+            words++;
+            continue;
+        }
+        if (t.kind == SAFEADDR__TK_SPECIAL && (t.ch == '.' || t.ch == ','))
+            continue;
+        found = words > 0 && t.kind == SAFEADDR__TK_SPECIAL && t.ch == '<';
+        break;
+    }
+    it->mute_ = 0;
+    it->pos_ = save_pos;
+    it->line_start_ = save_line;
+    item->diag = save_diag;
+    return found;
+}
+
 /* Results of parse_element besides errors. */
 enum { EL_MAILBOX = 1, EL_GROUP_START = 2, EL_EMPTY = 3 };
 
 /* parse_element - one mailbox, or the start of a group. it->pos_ is at the
  * first token of the element (CFWS before it already skipped). */
 static int parse_element(safeaddr_iter *it, safeaddr_item *item,
-                         size_t elem_start, int *what, safeaddr_error *err)
+                         size_t elem_start, int *what, size_t *comment_end,
+                         safeaddr_error *err)
 {
     prefix pf;
     prefix_init(&pf);
     safeaddr__token t;
-    size_t comment_end = 0;
-    int rc = collect(it, item, &pf, &t, &comment_end, err);
+    *comment_end = 0;
+    int rc = collect(it, item, &pf, &t, comment_end, err);
     if (rc != SAFEADDR_OK)
         return rc;
     const int prod = (int)it->production_;
+    /* SAFEADDR_LENIENT: "Doe, John <j@x>" is one mailbox whose display
+     * name has an unquoted ',' (mikel/mail #968, CPython #143938). */
+    while ((it->flags_ & SAFEADDR_LENIENT) && t.kind == SAFEADDR__TK_SPECIAL &&
+           t.ch == ',' && pf.side == SIDE_LOCAL && pf.words > 0 &&
+           (prod == SAFEADDR_ADDRESS_LIST || prod == SAFEADDR_MAILBOX_LIST) &&
+           comma_then_display(it, item)) {
+        pend(&pf.phrase, SAFEADDR_D_RECOVERED_COMMA_BIT, t.start);
+        strict(&pf, SAFEADDR_E_UNEXPECTED, t.start);
+        pf.items++;
+        pf.last_end = t.end;
+        rc = collect(it, item, &pf, &t, comment_end, err);
+        if (rc != SAFEADDR_OK)
+            return rc;
+    }
 
     if (t.kind == SAFEADDR__TK_SPECIAL && t.ch == '<') {
         if (prod == SAFEADDR_ADDR_SPEC)
@@ -533,7 +587,7 @@ static int parse_element(safeaddr_iter *it, safeaddr_item *item,
                                       : SAFEADDR_E_UNEXPECTED, t.start);
         if (prod == SAFEADDR_PATH && pf.items)
             return fail(err, SAFEADDR_E_UNEXPECTED, pf.first);
-        rc = parse_angle(it, item, t.start, &comment_end, err);
+        rc = parse_angle(it, item, t.start, comment_end, err);
         if (rc != SAFEADDR_OK) {
             /* The '@'-in-display-name reading is a recovery; if it does
              * not work out, the error is the strict reading's. */
@@ -587,7 +641,7 @@ static int parse_element(safeaddr_iter *it, safeaddr_item *item,
     }
     if (prod == SAFEADDR_PATH)
         return fail(err, SAFEADDR_E_EXPECTED_ADDRESS, pf.first);
-    rc = addr_finish(it, &pf, t.start, err);
+    rc = addr_finish(it, &pf, t.start, 0, err);
     if (rc != SAFEADDR_OK)
         return rc;
     if (t.kind == SAFEADDR__TK_SPECIAL && t.ch == '>')
@@ -760,7 +814,9 @@ SAFEADDR_API int safeaddr_next(safeaddr_iter *it, safeaddr_item *item,
             return stop(it, err, SAFEADDR_E_MULTIPLE_ADDRESSES, pos);
 
         int what = 0;
-        if (parse_element(it, item, elem_start, &what, &e) != SAFEADDR_OK)
+        size_t comment_end = 0;
+        if (parse_element(it, item, elem_start, &what, &comment_end, &e) !=
+            SAFEADDR_OK)
             return stop(it, err, e.code, e.offset);
         if (what == EL_EMPTY)
             continue; /* only CFWS before a ',' ';' or the end */
@@ -777,6 +833,8 @@ SAFEADDR_API int safeaddr_next(safeaddr_iter *it, safeaddr_item *item,
                                 ? (size_t)(item->angle.ptr - it->buf_) + item->angle.len
                                 : (size_t)(item->addr_spec.ptr - it->buf_) +
                                       item->addr_spec.len;
+        if (comment_end > source_end)
+            source_end = comment_end;
         const size_t mailbox_start = elem_start;
         if (it->mailboxes_ >= it->max_addresses_)
             return stop(it, err, SAFEADDR_E_TOO_MANY_ADDRESSES, mailbox_start);
