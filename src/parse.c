@@ -49,7 +49,6 @@ typedef struct {
     unsigned items;
     unsigned words;
     unsigned unquoted_at; /* phrase reading: an unquoted '@'            */
-    unsigned recovered_quote;
     /* addr-spec reading */
     int side, lstate, dstate;
     unsigned local_quoted;
@@ -97,7 +96,7 @@ static void prefix_init(prefix *pf)
 {
     pf->first = SAFEADDR__NONE;
     pf->last_end = 0;
-    pf->items = pf->words = pf->unquoted_at = pf->recovered_quote = 0;
+    pf->items = pf->words = pf->unquoted_at = 0;
     pf->side = SIDE_LOCAL;
     pf->lstate = L_EXPECT_WORD;
     pf->dstate = D_EXPECT_LABEL;
@@ -137,8 +136,10 @@ static void prefix_add(prefix *pf, const safeaddr__token *t, unsigned gap)
             pend(&pf->phrase, SAFEADDR_D_SUSPICIOUS_UNICODE_BIT, t->first_susp);
             pend(&pf->addr, SAFEADDR_D_SUSPICIOUS_UNICODE_BIT, t->first_susp);
         }
-        if (t->recovered)
-            pf->recovered_quote = 1;
+        if (t->recovered) { /* SAFEADDR_LENIENT closed it at the end */
+            pend(&pf->phrase, SAFEADDR_D_RECOVERED_QUOTE_BIT, t->end);
+            pend(&pf->addr, SAFEADDR_D_RECOVERED_QUOTE_BIT, t->end);
+        }
     }
 
     switch (t->kind) {
@@ -163,8 +164,6 @@ static void prefix_add(prefix *pf, const safeaddr__token *t, unsigned gap)
                 strict(pf, SAFEADDR_E_BAD_UTF8, t->first_bad);
             if (t->has_8bit)
                 pend(&pf->addr, SAFEADDR_D_UTF8_LOCAL_BIT, t->start);
-            if (t->recovered)
-                strict(pf, SAFEADDR_E_UNTERMINATED_QUOTE, t->end);
             if (pf->local_start == SAFEADDR__NONE)
                 pf->local_start = t->start;
             pf->local_end = t->end;
@@ -322,10 +321,11 @@ static void fill_addr(safeaddr_iter *it, const prefix *pf, safeaddr_item *item)
 
 /* next_token - skip CFWS, then lex one token. *gap says whether CFWS was
  * skipped; *comment_end is updated with the end of the last comment. A
- * '[' is lexed as a literal only when allow_literal. */
+ * '[' is lexed as a literal unless refuse_literal, which is then the error
+ * code to report at it. */
 static int next_token(safeaddr_iter *it, safeaddr_item *item,
                       safeaddr__token *t, unsigned *gap, size_t *comment_end,
-                      int allow_literal, safeaddr_error *err)
+                      int refuse_literal, safeaddr_error *err)
 {
     safeaddr__cfws cf = {0, 0, SAFEADDR__NONE};
     int rc = safeaddr__skip_cfws(it, &cf, &item->diag, err);
@@ -334,8 +334,8 @@ static int next_token(safeaddr_iter *it, safeaddr_item *item,
     *gap = cf.white || cf.comment;
     if (cf.last_end != SAFEADDR__NONE)
         *comment_end = cf.last_end;
-    if (!allow_literal && it->pos_ < it->len_ && it->buf_[it->pos_] == '[')
-        return fail(err, SAFEADDR_E_UNEXPECTED, it->pos_);
+    if (refuse_literal && it->pos_ < it->len_ && it->buf_[it->pos_] == '[')
+        return fail(err, refuse_literal, it->pos_);
     return safeaddr__lex(it, t, err);
 }
 
@@ -353,16 +353,15 @@ static int collect(safeaddr_iter *it, safeaddr_item *item, prefix *pf,
 {
     for (;;) {
         unsigned gap = 0;
-        const int rc = next_token(it, item, t, &gap, comment_end,
-                                  prefix_accepts_literal(pf), err);
-        if (rc != SAFEADDR_OK) {
-            /* a '[' after a complete address is junk after it */
-            if (rc == SAFEADDR_E_UNEXPECTED && err->offset < it->len_ &&
-                it->buf_[err->offset] == '[' && pf->side == SIDE_DOMAIN &&
-                pf->strict_code == SAFEADDR_OK)
-                err->code = SAFEADDR_E_TRAILING_JUNK;
-            return err->code;
-        }
+        /* a '[' after a complete address is junk after it */
+        const int refuse = prefix_accepts_literal(pf) ? 0
+                           : (pf->side == SIDE_DOMAIN &&
+                              pf->strict_code == SAFEADDR_OK)
+                               ? SAFEADDR_E_TRAILING_JUNK
+                               : SAFEADDR_E_UNEXPECTED;
+        const int rc = next_token(it, item, t, &gap, comment_end, refuse, err);
+        if (rc != SAFEADDR_OK)
+            return rc;
         if (!is_prefix_item(t))
             return SAFEADDR_OK;
         prefix_add(pf, t, gap);
@@ -388,7 +387,8 @@ static int parse_route(safeaddr_iter *it, safeaddr_item *item,
             int state = D_EXPECT_LABEL;
             for (;;) {
                 int rc = next_token(it, item, t, &gap, comment_end,
-                                    state == D_EXPECT_LABEL, err);
+                                    state == D_EXPECT_LABEL
+                                        ? 0 : SAFEADDR_E_BAD_ROUTE, err);
                 if (rc != SAFEADDR_OK)
                     return rc;
                 if (t->kind == SAFEADDR__TK_ATOM && state != D_AFTER_LABEL &&
@@ -418,13 +418,15 @@ static int parse_route(safeaddr_iter *it, safeaddr_item *item,
                 item->route.len--;
             safeaddr__diag(it, &item->diag, SAFEADDR_D_OBS_ROUTE_BIT,
                            route_start);
-            return next_token(it, item, t, &gap, comment_end, 0, err);
+            return next_token(it, item, t, &gap, comment_end,
+                              SAFEADDR_E_UNEXPECTED, err);
         } else if (t->kind == SAFEADDR__TK_END) {
             return fail(err, SAFEADDR_E_UNTERMINATED_ANGLE, it->len_);
         } else {
             return fail(err, SAFEADDR_E_BAD_ROUTE, t->start);
         }
-        const int rc = next_token(it, item, t, &gap, comment_end, 0, err);
+        const int rc = next_token(it, item, t, &gap, comment_end,
+                                  SAFEADDR_E_BAD_ROUTE, err);
         if (rc != SAFEADDR_OK)
             return rc;
     }
@@ -438,7 +440,8 @@ static int parse_angle(safeaddr_iter *it, safeaddr_item *item, size_t open,
 {
     safeaddr__token t;
     unsigned gap = 0;
-    int rc = next_token(it, item, &t, &gap, comment_end, 0, err);
+    int rc = next_token(it, item, &t, &gap, comment_end,
+                        SAFEADDR_E_UNEXPECTED, err);
     if (rc != SAFEADDR_OK)
         return rc;
     if (t.kind == SAFEADDR__TK_SPECIAL && t.ch == '>') {
@@ -491,8 +494,6 @@ static int parse_angle(safeaddr_iter *it, safeaddr_item *item, size_t open,
     rc = addr_finish(it, &pf, t.start, 1, err);
     if (rc != SAFEADDR_OK)
         return rc;
-    if (pf.recovered_quote)
-        safeaddr__diag(it, &item->diag, SAFEADDR_D_RECOVERED_QUOTE_BIT, pf.last_end);
     flush(it, item, &pf.addr);
     fill_addr(it, &pf, item);
     item->angle = span_at(it, open, close_end);
@@ -531,7 +532,8 @@ static int comma_then_display(safeaddr_iter *it, safeaddr_item *item)
     int found = 0;
     it->mute_ = 1;
     for (;;) {
-        if (next_token(it, item, &t, &gap, &comment_end, 0, &e) != SAFEADDR_OK)
+        if (next_token(it, item, &t, &gap, &comment_end, SAFEADDR_E_UNEXPECTED,
+                       &e) != SAFEADDR_OK)
             break;
         if (t.kind == SAFEADDR__TK_ATOM || t.kind == SAFEADDR__TK_QUOTED) {
             words++;
@@ -601,9 +603,6 @@ static int parse_element(safeaddr_iter *it, safeaddr_item *item,
         if (pf.items) {
             item->display = span_at(it, pf.first, pf.last_end);
             flush(it, item, &pf.phrase);
-            if (pf.recovered_quote)
-                safeaddr__diag(it, &item->diag, SAFEADDR_D_RECOVERED_QUOTE_BIT,
-                               pf.last_end);
         } else {
             item->display = span_at(it, t.start, t.start);
         }
@@ -622,9 +621,6 @@ static int parse_element(safeaddr_iter *it, safeaddr_item *item,
         item->kind = SAFEADDR_ITEM_GROUP_START;
         item->display = span_at(it, pf.first, pf.last_end);
         flush(it, item, &pf.phrase);
-        if (pf.recovered_quote)
-            safeaddr__diag(it, &item->diag, SAFEADDR_D_RECOVERED_QUOTE_BIT,
-                           pf.last_end);
         item->source = span_at(it, elem_start, t.end);
         *what = EL_GROUP_START;
         return SAFEADDR_OK;
@@ -646,8 +642,6 @@ static int parse_element(safeaddr_iter *it, safeaddr_item *item,
         return rc;
     if (t.kind == SAFEADDR__TK_SPECIAL && t.ch == '>')
         return fail(err, SAFEADDR_E_UNMATCHED_ANGLE, t.start);
-    if (pf.recovered_quote)
-        safeaddr__diag(it, &item->diag, SAFEADDR_D_RECOVERED_QUOTE_BIT, pf.last_end);
     flush(it, item, &pf.addr);
     fill_addr(it, &pf, item);
     item->display = span_at(it, pf.first, pf.first);

@@ -14,7 +14,7 @@ TEST_SUPPORT := $(sort $(wildcard tests/support/*.c))
 $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(wildcard tests/support/*.h) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests -o $@ $< \
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests -Itests/support -o $@ $< \
 	  $(TEST_SUPPORT) $(STATIC_LIB) -lcriterion $(ALL_LDFLAGS)
 
 .PHONY: tests check-deps check-unit check-asan check-install
