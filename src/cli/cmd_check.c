@@ -1,0 +1,148 @@
+/*
+ * cmd_check.c - `safeaddr check`: the test-vector line protocol
+ *
+ * Protocol (tests/data/external/README.md, "Suggested CLI line protocol"):
+ * each input line is KIND, a TAB, then the field body in the protocol
+ * escaping; each gives exactly one JSON object on one output line, in
+ * order, flushed per line so a driver can talk to it interactively. A
+ * malformed protocol line is answered with ok:false and an "error" starting
+ * with "protocol:"; the run goes on.
+ */
+#include "cli.h"
+#include "field.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: safeaddr check [--lenient] [--accept-lf] [FILE...]\n"
+    "\n"
+    "Read one case a line: KIND, a TAB, the field body escaped as\n"
+    "  \\\\ backslash  \\n LF  \\r CR  \\t TAB  \\xHH the byte HH\n"
+    "(every other byte stands for itself). KIND is address-list,\n"
+    "mailbox-list, mailbox, addr-spec or path. Print one JSON object a line:\n"
+    "  {\"ok\":true,\"addresses\":[{\"display\",\"local\",\"domain\",\"route\",\n"
+    "   \"group\",\"comments\",...}],\"groups\":[{\"name\",\"size\"}],\n"
+    "   \"diagnostics\":[{\"code\",\"severity\",\"offset\"}]}\n"
+    "  {\"ok\":false,\"error\":\"...\",\"code\":\"E_...\",\"offset\":N}\n"
+    "A malformed line gives {\"ok\":false,\"error\":\"protocol: ...\",\n"
+    "\"offset\":N} and the run goes on.\n"
+    "\n"
+    "  --lenient    recover from unterminated quotes/angles and unquoted\n"
+    "               commas in names, with a diagnostic (SAFEADDR_LENIENT)\n"
+    "  --accept-lf  LF + WSP folds like CRLF + WSP (SAFEADDR_ACCEPT_LF)\n"
+    "\n"
+    "Exit status: 0 every line parsed, 1 some line was rejected or\n"
+    "malformed, 2 usage or I/O error.\n";
+
+static void protocol_error(const char *what, size_t offset)
+{
+    fputs("{\"ok\":false", stdout);
+    cli_write_json_member(stdout, "error", what, strlen(what), 1);
+    printf(",\"offset\":%zu}\n", offset);
+}
+
+/* check_line - answer one protocol line; returns 1 if it was accepted */
+static int check_line(cli_field *f, char *line, size_t len, uint32_t flags,
+                      char **body, size_t *body_cap)
+{
+    const char *tab = memchr(line, '\t', len);
+    if (!tab) {
+        protocol_error("protocol: no TAB after KIND", len);
+        return 0;
+    }
+    const size_t kind_len = (size_t)(tab - line);
+    const int production = cli_production(line, kind_len);
+    if (!production) {
+        protocol_error("protocol: unknown KIND", 0);
+        return 0;
+    }
+    const char *esc = tab + 1;
+    const size_t esc_len = len - kind_len - 1;
+    if (esc_len > *body_cap) {
+        *body = cli_xrealloc(*body, esc_len, 1);
+        *body_cap = esc_len;
+    }
+    size_t n = 0;
+    if (cli_unescape(esc, esc_len, *body, &n) != 0) {
+        /* offset in the input line, so the bad escape can be found */
+        protocol_error("protocol: bad escape", kind_len + 1 + n);
+        return 0;
+    }
+    const int ok = cli_field_parse(f, *body, n, production, flags);
+    fputc('{', stdout);
+    /* cli_field_write starts every member with ','; skip the first one */
+    fputs("\"kind\":", stdout);
+    cli_write_json_string(stdout, line, kind_len, NULL);
+    cli_field_write(stdout, f);
+    fputs("}\n", stdout);
+    return ok;
+}
+
+static int check_stream(FILE *in, const char *name, cli_field *f,
+                        uint32_t flags, int *any_failed)
+{
+    char *line = NULL, *body = NULL;
+    size_t cap = 0, body_cap = 0;
+    int read_error = 0;
+    ssize_t n;
+    while ((n = cli_read_line(in, &line, &cap, &read_error)) >= 0) {
+        if (!check_line(f, line, (size_t)n, flags, &body, &body_cap))
+            *any_failed = 1;
+        if (fflush(stdout) != 0)
+            break;
+    }
+    free(line);
+    free(body);
+    if (read_error) {
+        fprintf(stderr, "safeaddr check: read error on %s\n", name);
+        return 2;
+    }
+    return 0;
+}
+
+int cli_cmd_check(int argc, char **argv)
+{
+    uint32_t flags = 0;
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (cli_is_help(a))
+            return cli_print_help(usage);
+        if (strcmp(a, "--lenient") == 0)
+            flags |= SAFEADDR_LENIENT;
+        else if (strcmp(a, "--accept-lf") == 0)
+            flags |= SAFEADDR_ACCEPT_LF;
+        else if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        } else if (a[0] == '-' && a[1] != '\0')
+            return cli_usage_error("check", usage, "unknown option", a);
+        else
+            break;
+    }
+    cli_field f;
+    cli_field_init(&f);
+    int any_failed = 0, io_status = 0;
+    if (i >= argc) {
+        io_status = check_stream(stdin, "standard input", &f, flags,
+                                 &any_failed);
+    } else {
+        for (; i < argc; i++) {
+            const int is_stdin = strcmp(argv[i], "-") == 0;
+            FILE *in = is_stdin ? stdin : fopen(argv[i], "rb");
+            if (!in) {
+                perror(argv[i]);
+                io_status = 2;
+                continue;
+            }
+            if (check_stream(in, argv[i], &f, flags, &any_failed))
+                io_status = 2;
+            if (!is_stdin)
+                fclose(in);
+        }
+    }
+    cli_field_free(&f);
+    return cli_finish_output(io_status ? io_status : any_failed);
+}
