@@ -449,8 +449,10 @@ SAFEADDR_API int safeaddr_format_addr_spec(const safeaddr_item *item,
 
 /* safeaddr_format_mailbox - canonical "Display Name <local@domain>" (the
  * display name as atoms when possible, else one quoted string; no display
- * name gives "<local@domain>"). parse(format(x)) gives the same display,
- * local and domain text as x (tested over every accepted input). */
+ * name gives "<local@domain>"; an unqualified name without display name
+ * stays bare, "postmaster"). parse(format(x)), with the options x was read
+ * with, gives the same display, local and domain text as x (tested over
+ * every accepted input). */
 SAFEADDR_API int safeaddr_format_mailbox(const safeaddr_item *item, char *out,
                                          size_t cap, size_t *len);
 

@@ -287,10 +287,32 @@ SAFEADDR_API int safeaddr_quote_local(const char *text, size_t text_len,
     return quote_plain(text, text_len, 0, out, cap, len);
 }
 
+/* Is every byte of the text atext or '.'? An unqualified name is written
+ * back as it was read (obs dots and all): quoting it would turn it into a
+ * lone quoted string, which is not accepted without a domain. */
+typedef struct {
+    int ok;
+} loose_shape;
+
+static void loose_put(void *ctx, unsigned char c)
+{
+    loose_shape *s = ctx;
+    if (c != '.' && c < 0x80 && !safeaddr__is_atext(c))
+        s->ok = 0;
+}
+
 static void emit_addr_spec(writer *w, const safeaddr_item *item)
 {
     if (item->local.len == 0 && item->domain.len == 0)
         return; /* <> */
+    if (item->domain.len == 0) {
+        loose_shape sh = {1};
+        walk_text(item->local, SAFEADDR_TEXT_ADDR, loose_put, &sh);
+        if (sh.ok) {
+            walk_text(item->local, SAFEADDR_TEXT_ADDR, writer_put, w);
+            return;
+        }
+    }
     emit_text(w, item->local, SAFEADDR_TEXT_ADDR, 0);
     if (item->domain.len) {
         writer_put(w, '@');
@@ -314,13 +336,20 @@ SAFEADDR_API int safeaddr_format_mailbox(const safeaddr_item *item, char *out,
     if (!item || (!out && cap) || item->kind != SAFEADDR_ITEM_MAILBOX)
         return SAFEADDR_E_PARAM;
     writer w = {out, cap, 0};
+    size_t display_len = 0;
     if (item->display.len) {
-        shape empty = {1, 1, 0, 0};
-        walk_text(item->display, SAFEADDR_TEXT_PHRASE, shape_put, &empty);
-        if (empty.n > 0) {
-            emit_text(&w, item->display, SAFEADDR_TEXT_PHRASE, 1);
-            writer_put(&w, ' ');
-        }
+        shape measure = {1, 1, 0, 0};
+        walk_text(item->display, SAFEADDR_TEXT_PHRASE, shape_put, &measure);
+        display_len = measure.n;
+    }
+    if (display_len == 0 && item->domain.len == 0 && item->local.len) {
+        /* "postmaster" stays bare: "<postmaster>" needs SAFEADDR_LENIENT */
+        emit_addr_spec(&w, item);
+        return writer_done(&w, len);
+    }
+    if (display_len) {
+        emit_text(&w, item->display, SAFEADDR_TEXT_PHRASE, 1);
+        writer_put(&w, ' ');
     }
     writer_put(&w, '<');
     emit_addr_spec(&w, item);
