@@ -523,6 +523,55 @@ SAFEADDR_API size_t safeaddr_kernels(const char **names, size_t cap);
 /* ------------------------------------------- sendmail crackaddr() twin */
 /* (section maintained with src/crackaddr.c; see README "crackaddr") */
 
+/*
+ * sendmail's crackaddr() turns one header address into a template: the
+ * display name, comments, group syntax and trailing text are kept and the
+ * address itself becomes the two bytes 0x81 'g' (sendmail's macro $g),
+ * which sendmail later replaces by the rewritten address. This is a
+ * byte-exact twin of sendmail 8.17's function (the behaviour, quirks
+ * included, is specified in README "crackaddr"), written with a bound on
+ * every write. It was the site of CVE-2002-1337: the twin keeps 8.17's
+ * answer for the inputs that overflowed 8.12.7 and older.
+ */
+
+/* sendmail's result buffer, MAXNAME + 1 bytes (the ABI of crackaddr()). */
+#define SAFEADDR_CRACKADDR_BUFSIZE 257
+/* The longest template: 256 or more bytes punts to "<\201g>". */
+#define SAFEADDR_CRACKADDR_MAX_TEMPLATE 255
+/* sendmail's default MustQuoteChars (conf.c; also what Debian's cf sets). */
+#define SAFEADDR_CRACKADDR_DEFAULT_MUST_QUOTE "@,;:\\()[].'"
+
+typedef struct {
+    size_t struct_size;   /* sizeof(safeaddr_crackaddr_settings): set first */
+    /* sendmail's ColonOkInAddr: 0 (what every m4-built config of level 6
+     * or more has) enables group "name:" and ";" handling. */
+    int colon_ok_in_addr;
+    /* sendmail's MustQuoteChars, NUL-terminated; NULL = the default.
+     * Bytes of this set in a display name make it need quotes. */
+    const char *must_quote_chars;
+} safeaddr_crackaddr_settings;
+
+/* safeaddr_crackaddr_settings_init - ColonOkInAddr false, default
+ * MustQuoteChars, struct_size set. */
+SAFEADDR_API void
+safeaddr_crackaddr_settings_init(safeaddr_crackaddr_settings *settings);
+
+/* safeaddr_crackaddr - the template sendmail 8.17 crackaddr() gives for
+ * addr[0..len) (settings may be NULL: the defaults above), written to
+ * out[0..cap) without a NUL terminator; *out_len receives its length
+ * (0..255). *punted (may be NULL) is set to 1 when sendmail would have
+ * given up with LOG_ALERT "Dropped invalid comments from header address"
+ * (the template is then "<\201g>"), else 0; logging is the caller's job.
+ * Returns SAFEADDR_OK; SAFEADDR_E_NOSPACE when cap is too small (*out_len
+ * = bytes needed; out[0..cap) is scratch); SAFEADDR_E_NUL when addr holds
+ * a NUL byte (sendmail's C string would end there: pass the length up to
+ * it to get sendmail's answer); SAFEADDR_E_PARAM for NULL pointers or a
+ * struct_size too small. out[*out_len..cap) may have been written. */
+SAFEADDR_API int safeaddr_crackaddr(const char *addr, size_t len,
+                                    const safeaddr_crackaddr_settings *settings,
+                                    char *out, size_t cap, size_t *out_len,
+                                    int *punted);
+
 #ifdef __cplusplus
 }
 #endif
