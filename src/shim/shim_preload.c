@@ -386,7 +386,8 @@ static void report(int refused, int to_stderr)
     if (refused) {
         /* Closed again at once: sendmail closes descriptors it does not
          * know, and glibc would otherwise keep writing to a reused one. */
-        syslog(LOG_MAIL | LOG_WARNING, "%s", text);
+        openlog("safeaddr-crackaddr", LOG_PID, LOG_MAIL);
+        syslog(LOG_WARNING, "%s", text);
         closelog();
     }
 }
