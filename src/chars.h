@@ -17,8 +17,14 @@
 #define SAFEADDR__C_ALNUM 0x20   /* ALPHA DIGIT                             */
 #define SAFEADDR__C_DIGIT 0x40   /* DIGIT                                   */
 #define SAFEADDR__C_HEX 0x80     /* HEXDIG (either case)                    */
+#define SAFEADDR__C_HOST 0x100   /* may appear in a host name as written:
+                                    letters, digits, '-', '.', and 8-bit
+                                    (U-labels are judged by IDNA)          */
+#define SAFEADDR__C_PLAIN 0x200  /* local-part bytes that need no second
+                                    look: atext and '.' except '$' '`' '='
+                                    (expansion, encoded-words)             */
 
-extern const uint8_t safeaddr__char_class[256];
+extern const uint16_t safeaddr__char_class[256];
 
 static inline int safeaddr__is_atext(unsigned char c)
 {

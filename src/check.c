@@ -69,33 +69,36 @@ void safeaddr__check_local(safeaddr_iter *it, safeaddr_item *item)
     const size_t at = off_of(it, l.ptr);
     if (l.len > 64) /* RFC 5321 4.5.3.1.1 */
         safeaddr__diag(it, &item->diag, SAFEADDR_D_LOCAL_TOO_LONG_BIT, at + 64);
-    if (has_encoded_word(l)) /* "Splitting the Email Atom" (2024) */
-        safeaddr__diag(it, &item->diag, SAFEADDR_D_ENCODED_WORD_IN_ADDR_BIT, at);
+    const int quoted = (item->diag & SAFEADDR_D_QUOTED_LOCAL) != 0;
     const unsigned char first =
-        (unsigned char)(l.ptr[0] == '"' && l.len > 1 ? l.ptr[1] : l.ptr[0]);
+        (unsigned char)(quoted && l.len > 1 ? l.ptr[1] : l.ptr[0]);
     int metachar = first == '|' || first == '/' || first == '-';
-    if (item->diag & SAFEADDR_D_QUOTED_LOCAL) {
-        /* what the quotes protect: specials, spaces, escapes. Such a local
-         * part must stay quoted in every SMTP envelope (multi-at-005,
-         * crlf-019, metachar-007). */
+    uint16_t all = 0xFFFF;
+    for (size_t i = 0; i < l.len; i++)
+        all &= safeaddr__char_class[(unsigned char)l.ptr[i]];
+    if (!(all & SAFEADDR__C_PLAIN)) {
+        /* Second look: '=' (maybe an encoded-word), '$' '`' (expansion),
+         * and for quoted local parts what the quotes protect. */
+        int equals = 0, needs_quotes = 0;
         size_t content = 0;
-        int needs = 0;
         for (size_t i = 0; i < l.len; i++) {
             const unsigned char c = (unsigned char)l.ptr[i];
+            equals |= c == '=';
+            metachar |= c == '$' || c == '`';
             if (c == '"')
                 continue;
             content++;
             if (c != '.' && c < 0x80 && !safeaddr__is_atext(c))
-                needs = 1;
-            if (c == '$' || c == '`')
-                metachar = 1;
+                needs_quotes = 1;
         }
-        if (content == 0)
+        if (equals && has_encoded_word(l)) /* "Splitting the Email Atom" */
+            safeaddr__diag(it, &item->diag, SAFEADDR_D_ENCODED_WORD_IN_ADDR_BIT, at);
+        /* a local part that must stay quoted in every SMTP envelope
+         * (multi-at-005, crlf-019, metachar-007) */
+        if (quoted && content == 0)
             safeaddr__diag(it, &item->diag, SAFEADDR_D_EMPTY_QUOTED_LOCAL_BIT, at);
-        else if (needs)
+        else if (quoted && needs_quotes)
             safeaddr__diag(it, &item->diag, SAFEADDR_D_LOCAL_NEEDS_QUOTES_BIT, at);
-    } else if (memchr(l.ptr, '$', l.len) || memchr(l.ptr, '`', l.len)) {
-        metachar = 1;
     }
     if (metachar)
         safeaddr__diag(it, &item->diag, SAFEADDR_D_LOCAL_METACHAR_BIT, at);
@@ -201,49 +204,56 @@ void safeaddr__check_domain(safeaddr_iter *it, safeaddr_item *item)
             safeaddr__diag(it, &item->diag, SAFEADDR_D_LITERAL_INVALID_BIT, at);
         return;
     }
-    if (has_encoded_word(d)) /* RFC 2047 5: never in an addr-spec */
-        safeaddr__diag(it, &item->diag, SAFEADDR_D_ENCODED_WORD_IN_ADDR_BIT, at);
-    if (item->diag & SAFEADDR_D_OBS_CFWS_IN_ADDR)
-        return; /* raw span holds CFWS: label rules do not apply to it */
+    if (item->diag & SAFEADDR_D_OBS_CFWS_IN_ADDR) {
+        /* the raw span holds CFWS: label rules do not apply to it as is */
+        if (has_encoded_word(d))
+            safeaddr__diag(it, &item->diag, SAFEADDR_D_ENCODED_WORD_IN_ADDR_BIT, at);
+        return;
+    }
     if (d.len > 255) /* RFC 5321 4.5.3.1.2 */
         safeaddr__diag(it, &item->diag, SAFEADDR_D_DOMAIN_TOO_LONG_BIT, at + 255);
-    size_t label_start = 0, labels = 0;
-    int hostname = 1, too_long = 0, last_numeric = 1, eight_bit = 0;
+    /* Host name rules: letters, digits and hyphens (RFC 1123 2.1; 8-bit
+     * U-labels are left to IDNA), labels of 1..63 octets (RFC 1035 2.3.4)
+     * not starting or ending with '-', and a top label that is not all
+     * digits (an IP address without brackets, ip-literal-005). */
+    uint16_t all = 0xFFFF;
+    int hostname = 1, too_long = 0;
+    size_t labels = 0, label_start = 0;
     for (size_t i = 0; i <= d.len; i++) {
-        if (i == d.len || d.ptr[i] == '.') {
-            const size_t n = i - label_start;
-            if (n == 0) { /* only a trailing root dot gets here */
-                label_start = i + 1;
-                continue;
-            }
-            labels++;
-            const char *lab = d.ptr + label_start;
-            if (n > 63) /* RFC 1035 2.3.4 */
-                too_long = 1;
-            if (lab[0] == '-' || lab[n - 1] == '-') /* RFC 1123 2.1 */
-                hostname = 0;
-            last_numeric = 1;
-            for (size_t k = 0; k < n; k++)
-                if (!(safeaddr__char_class[(unsigned char)lab[k]] &
-                      SAFEADDR__C_DIGIT))
-                    last_numeric = 0;
-            label_start = i + 1;
+        if (i < d.len && d.ptr[i] != '.') {
+            all &= safeaddr__char_class[(unsigned char)d.ptr[i]];
             continue;
         }
-        const unsigned char c = (unsigned char)d.ptr[i];
-        if (c >= 0x80)
-            eight_bit = 1;
-        else if (!(safeaddr__char_class[c] & SAFEADDR__C_ALNUM) && c != '-')
-            hostname = 0;
+        /* a label ends at i (a trailing root dot leaves an empty one) */
+        const size_t n = i - label_start;
+        if (n > 0) {
+            labels++;
+            too_long |= n > 63;
+            if (d.ptr[label_start] == '-' || d.ptr[i - 1] == '-')
+                hostname = 0;
+        }
+        if (i < d.len)
+            label_start = i + 1;
     }
-    (void)eight_bit;
-    /* an all-numeric top label is an IP address written without brackets
-     * (ip-literal-005) or no host name at all (dots-008) */
-    if (last_numeric)
+    if (!(all & SAFEADDR__C_HOST))
         hostname = 0;
+    /* the top label: after the last dot, or before a trailing root dot */
+    size_t top_end = d.len, top = label_start;
+    if (top == d.len && d.len > 0) {
+        top_end = d.len - 1;
+        top = top_end;
+        while (top > 0 && d.ptr[top - 1] != '.')
+            top--;
+    }
+    int digits_only = top_end > top;
+    for (size_t i = top; i < top_end; i++)
+        if (!(safeaddr__char_class[(unsigned char)d.ptr[i]] & SAFEADDR__C_DIGIT))
+            digits_only = 0;
+    if (!hostname && memchr(d.ptr, '=', d.len) && has_encoded_word(d))
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_ENCODED_WORD_IN_ADDR_BIT, at);
     if (too_long)
         safeaddr__diag(it, &item->diag, SAFEADDR_D_DOMAIN_TOO_LONG_BIT, at);
-    if (!hostname)
+    if (!hostname || digits_only)
         safeaddr__diag(it, &item->diag, SAFEADDR_D_DOMAIN_NOT_HOSTNAME_BIT, at);
     if (labels == 1)
         safeaddr__diag(it, &item->diag, SAFEADDR_D_SINGLE_LABEL_DOMAIN_BIT, at);

@@ -39,8 +39,22 @@ enum {
     SAFEADDR__STOP_NONWSP = 4   /* anything but SP and HTAB             */
 };
 
-/* First offset >= pos whose byte is in stop set `which`, or len. */
-size_t safeaddr__next_stop(safeaddr_iter *it, size_t pos, int which);
+/* First offset >= pos whose byte is in stop set `which`, or len. The
+ * answer usually comes from the block already classified, so that case is
+ * inline; crossing into a new block goes through the out-of-line part. */
+size_t safeaddr__next_stop_slow(safeaddr_iter *it, size_t pos, int which);
+
+static inline size_t safeaddr__next_stop(safeaddr_iter *it, size_t pos,
+                                         int which)
+{
+    const size_t base = pos & ~(size_t)63;
+    if (base == it->block_base_ && pos < it->len_) {
+        const uint64_t m = it->masks_[which] >> (pos - base);
+        if (m != 0)
+            return pos + (size_t)__builtin_ctzll(m);
+    }
+    return safeaddr__next_stop_slow(it, pos, which);
+}
 
 /* Token kinds */
 enum {
@@ -77,8 +91,20 @@ void safeaddr__diag(safeaddr_iter *it, uint64_t *dst, unsigned bit,
 /* Skip CFWS at it->pos_ (RFC 5322 3.2.2, with obs-FWS of 4.2). Comments
  * nest with a depth counter, never recursion (CVE-2002-1337 class;
  * GHSA-m66c-fw79-6359). Returns SAFEADDR_OK or an error code with *err. */
-int safeaddr__skip_cfws(safeaddr_iter *it, safeaddr__cfws *cf,
-                        uint64_t *item_diag, safeaddr_error *err);
+int safeaddr__skip_cfws_slow(safeaddr_iter *it, safeaddr__cfws *cf,
+                             uint64_t *item_diag, safeaddr_error *err);
+
+static inline int safeaddr__skip_cfws(safeaddr_iter *it, safeaddr__cfws *cf,
+                                      uint64_t *item_diag, safeaddr_error *err)
+{
+    /* most tokens are not preceded by CFWS: answer that without a call */
+    if (it->pos_ < it->len_) {
+        const unsigned char c = (unsigned char)it->buf_[it->pos_];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '(')
+            return safeaddr__skip_cfws_slow(it, cf, item_diag, err);
+    }
+    return SAFEADDR_OK;
+}
 
 /* Read one token at it->pos_ (CFWS already skipped) and advance past it.
  * Returns SAFEADDR_OK or an error code with *err. */

@@ -50,7 +50,7 @@ static void load_block(safeaddr_iter *it, size_t base)
     it->block_base_ = base;
 }
 
-size_t safeaddr__next_stop(safeaddr_iter *it, size_t pos, int which)
+size_t safeaddr__next_stop_slow(safeaddr_iter *it, size_t pos, int which)
 {
     const size_t len = it->len_;
     while (pos < len) {
@@ -215,8 +215,8 @@ static int skip_comment(safeaddr_iter *it, uint64_t *item_diag,
     }
 }
 
-int safeaddr__skip_cfws(safeaddr_iter *it, safeaddr__cfws *cf,
-                        uint64_t *item_diag, safeaddr_error *err)
+int safeaddr__skip_cfws_slow(safeaddr_iter *it, safeaddr__cfws *cf,
+                             uint64_t *item_diag, safeaddr_error *err)
 {
     const unsigned char *b = (const unsigned char *)it->buf_;
     const size_t len = it->len_;

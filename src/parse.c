@@ -551,6 +551,107 @@ static int comma_then_display(safeaddr_iter *it, safeaddr_item *item)
     return found;
 }
 
+/* ------------------------------------------------------- fast path */
+
+/* dot_atom_at - end of an ASCII dot-atom starting at p (RFC 5322 3.2.3:
+ * atoms joined by single dots, no CFWS), or NONE. Atom runs are found
+ * with the block masks, 64 bytes per step. */
+static size_t dot_atom_at(safeaddr_iter *it, size_t p)
+{
+    for (;;) {
+        const size_t e = safeaddr__next_stop(it, p, SAFEADDR__STOP_ATOM);
+        if (e == p)
+            return SAFEADDR__NONE;
+        if (e < it->len_ && it->buf_[e] == '.') {
+            p = e + 1;
+            continue;
+        }
+        return e;
+    }
+}
+
+/* fast_mailbox - the shapes most header fields consist of:
+ *     local@domain
+ *     Display Name <local@domain>      "Quoted Name" <local@domain>
+ * with ASCII dot-atoms, plain quoted strings, single WSP runs, and then
+ * WSP and ',' ';' or the end. Anything else - obsolete forms, comments,
+ * folding, 8-bit bytes, escapes, every error - returns 0 with the position
+ * untouched, and the general reading starts over from the same byte, so
+ * the fast path never changes a result: it only skips work that these
+ * shapes do not need (no diagnostics can arise in them). */
+static int fast_mailbox(safeaddr_iter *it, safeaddr_item *item)
+{
+    const char *b = it->buf_;
+    const size_t len = it->len_, start = it->pos_;
+    size_t p = start, display_end = start, open = SAFEADDR__NONE, at;
+    if (it->production_ != SAFEADDR_ADDR_SPEC && p < len && b[p] == '<') {
+        open = p++;
+        at = dot_atom_at(it, p);
+    } else {
+        /* words until '<'; or, if the first atom runs into '.' or '@', the
+         * local part (continued from there, never re-read) */
+        for (;;) {
+            const int quoted = p < len && b[p] == '"';
+            if (quoted) {
+                const size_t q =
+                    safeaddr__next_stop(it, p + 1, SAFEADDR__STOP_QUOTED);
+                if (q >= len || b[q] != '"')
+                    return 0;
+                p = q + 1;
+            } else {
+                const size_t e = safeaddr__next_stop(it, p, SAFEADDR__STOP_ATOM);
+                if (e == p)
+                    return 0;
+                p = e;
+            }
+            if (display_end == start && !quoted && p < len &&
+                (b[p] == '@' || b[p] == '.')) {
+                at = b[p] == '@' ? p : dot_atom_at(it, p + 1);
+                break;
+            }
+            display_end = p;
+            if (p < len && (b[p] == ' ' || b[p] == '\t'))
+                p = safeaddr__next_stop(it, p, SAFEADDR__STOP_NONWSP);
+            if (it->production_ != SAFEADDR_ADDR_SPEC && p < len && b[p] == '<') {
+                open = p++;
+                at = dot_atom_at(it, p);
+                break;
+            }
+            if (p == display_end)
+                return 0; /* a word ran into something else */
+        }
+    }
+    const size_t local = open != SAFEADDR__NONE ? open + 1 : start;
+    if (at == SAFEADDR__NONE || at >= len || b[at] != '@')
+        return 0;
+    const size_t dom_end = dot_atom_at(it, at + 1);
+    if (dom_end == SAFEADDR__NONE)
+        return 0;
+    p = dom_end;
+    size_t end = dom_end;
+    if (open != SAFEADDR__NONE) {
+        if (p >= len || b[p] != '>')
+            return 0;
+        end = ++p;
+    }
+    if (p < len && (b[p] == ' ' || b[p] == '\t'))
+        p = safeaddr__next_stop(it, p, SAFEADDR__STOP_NONWSP);
+    if (p < len && b[p] != ',' && b[p] != ';')
+        return 0;
+    item->kind = SAFEADDR_ITEM_MAILBOX;
+    item->local = span_at(it, local, at);
+    item->domain = span_at(it, at + 1, dom_end);
+    item->addr_spec = span_at(it, local, dom_end);
+    if (open != SAFEADDR__NONE) {
+        item->display = span_at(it, start, open == start ? start : display_end);
+        item->angle = span_at(it, open, end);
+    } else {
+        item->display = item->angle = span_at(it, start, start);
+    }
+    it->pos_ = p;
+    return 1;
+}
+
 /* Results of parse_element besides errors. */
 enum { EL_MAILBOX = 1, EL_GROUP_START = 2, EL_EMPTY = 3 };
 
@@ -560,10 +661,14 @@ static int parse_element(safeaddr_iter *it, safeaddr_item *item,
                          size_t elem_start, int *what, size_t *comment_end,
                          safeaddr_error *err)
 {
+    *comment_end = 0;
+    if (it->production_ != SAFEADDR_PATH && fast_mailbox(it, item)) {
+        *what = EL_MAILBOX;
+        return SAFEADDR_OK;
+    }
     prefix pf;
     prefix_init(&pf);
     safeaddr__token t;
-    *comment_end = 0;
     int rc = collect(it, item, &pf, &t, comment_end, err);
     if (rc != SAFEADDR_OK)
         return rc;

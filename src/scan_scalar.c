@@ -18,7 +18,7 @@ void safeaddr__classify_scalar(const unsigned char *block, unsigned valid,
     for (unsigned i = 0; i < valid; i++) {
         const unsigned char c = block[i];
         const uint64_t bit = (uint64_t)1 << i;
-        const uint8_t cls = safeaddr__char_class[c];
+        const uint16_t cls = safeaddr__char_class[c];
         if (!(cls & SAFEADDR__C_ATEXT))
             m.non_atext |= bit;
         if (c == ' ' || c == '\t')
