@@ -8,8 +8,10 @@ int main(void)
     safeaddr_iter it;
     safeaddr_item m;
     safeaddr_error err;
-    int r = safeaddr_iter_init(&it, to, strlen(to), SAFEADDR_ADDRESS_LIST, NULL, &err);
-    while (r == SAFEADDR_OK && (r = safeaddr_next(&it, &m, &err)) == SAFEADDR_NEXT_ITEM) {
+    if (safeaddr_iter_init(&it, to, strlen(to), SAFEADDR_ADDRESS_LIST, NULL, &err))
+        return 1;
+    int r;
+    while ((r = safeaddr_next(&it, &m, &err)) == SAFEADDR_NEXT_ITEM) {
         char addr[256], name[256];
         size_t alen, nlen;
         if (m.kind != SAFEADDR_ITEM_MAILBOX)
@@ -19,7 +21,7 @@ int main(void)
             return 1; /* does not fit: nothing is ever truncated */
         printf("%.*s <%.*s>\n", (int)nlen, name, (int)alen, addr);
     }
-    if (r != SAFEADDR_NEXT_END) /* the whole field is invalid, not just the rest */
+    if (r == SAFEADDR_NEXT_ERROR) /* the whole field is invalid, not just the rest */
         fprintf(stderr, "offset %zu: %s\n", err.offset, safeaddr_strerror(err.code));
-    return r != SAFEADDR_NEXT_END;
+    return r == SAFEADDR_NEXT_ERROR;
 }
