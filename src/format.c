@@ -292,13 +292,49 @@ SAFEADDR_API int safeaddr_quote_local(const char *text, size_t text_len,
  * lone quoted string, which is not accepted without a domain. */
 typedef struct {
     int ok;
+    size_t n;
 } loose_shape;
 
 static void loose_put(void *ctx, unsigned char c)
 {
     loose_shape *s = ctx;
+    s->n++;
     if (c != '.' && c < 0x80 && !safeaddr__is_atext(c))
         s->ok = 0;
+}
+
+/* A domain literal's text has its quoted-pairs resolved; written back into
+ * a header, '[' ']' and '\' inside it must be escaped again (obs-dtext,
+ * RFC 5322 4.4), or "[a\]b]" would come back as "[a]b]" and not parse.
+ * The outer brackets are the first and the last byte: a one-byte delay
+ * tells the last one apart. */
+typedef struct {
+    writer *w;
+    size_t n;
+    unsigned char held;
+} literal_writer;
+
+static void literal_put(void *ctx, unsigned char c)
+{
+    literal_writer *l = ctx;
+    if (l->n > 1 && (l->held == '[' || l->held == ']' || l->held == '\\'))
+        writer_put(l->w, '\\');
+    if (l->n > 0)
+        writer_put(l->w, l->held);
+    l->held = c;
+    l->n++;
+}
+
+static void emit_domain(writer *w, safeaddr_span domain)
+{
+    if (domain.len == 0 || domain.ptr[0] != '[') {
+        walk_text(domain, SAFEADDR_TEXT_ADDR, writer_put, w);
+        return;
+    }
+    literal_writer l = {w, 0, 0};
+    walk_text(domain, SAFEADDR_TEXT_ADDR, literal_put, &l);
+    if (l.n > 0)
+        writer_put(w, l.held); /* the closing ']' */
 }
 
 static void emit_addr_spec(writer *w, const safeaddr_item *item)
@@ -306,9 +342,9 @@ static void emit_addr_spec(writer *w, const safeaddr_item *item)
     if (item->local.len == 0 && item->domain.len == 0)
         return; /* <> */
     if (item->domain.len == 0) {
-        loose_shape sh = {1};
+        loose_shape sh = {1, 0};
         walk_text(item->local, SAFEADDR_TEXT_ADDR, loose_put, &sh);
-        if (sh.ok) {
+        if (sh.ok && sh.n > 0) {
             walk_text(item->local, SAFEADDR_TEXT_ADDR, writer_put, w);
             return;
         }
@@ -316,7 +352,7 @@ static void emit_addr_spec(writer *w, const safeaddr_item *item)
     emit_text(w, item->local, SAFEADDR_TEXT_ADDR, 0);
     if (item->domain.len) {
         writer_put(w, '@');
-        walk_text(item->domain, SAFEADDR_TEXT_ADDR, writer_put, w);
+        emit_domain(w, item->domain);
     }
 }
 

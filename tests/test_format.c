@@ -105,6 +105,8 @@ Test(format, canonical_forms)
         {"postmaster", "postmaster", "postmaster"},
         {"us..er", "us..er", "us..er"},
         {"\"\"@example.com", "\"\"@example.com", "<\"\"@example.com>"},
+        {"a@[x\\]y]", "a@[x\\]y]", "<a@[x\\]y]>"},
+        {"a@[ \\\\ ]", "a@[ \\\\ ]", "<a@[ \\\\ ]>"},
         {"Name (comment) <\"a\\\"b\"@x.example>", "\"a\\\"b\"@x.example",
          "Name <\"a\\\"b\"@x.example>"},
     };
@@ -188,4 +190,6 @@ Test(format, roundtrip)
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++)
         roundtrip(inputs[i], 0);
     roundtrip("Doe, John <j@x.example>", SAFEADDR_LENIENT);
+    roundtrip("\"\", \"\"", SAFEADDR_LENIENT);
+    roundtrip("test@[RFC-5322-\\]-domain-literal], a@[\\[]", 0);
 }
