@@ -12,6 +12,13 @@
 
 #include <stdio.h>
 
+/* Keep both functions real calls, as in sendmail (noipa: GCC only). */
+#if defined(__clang__)
+#define FAKE_NOINLINE __attribute__((noinline))
+#else
+#define FAKE_NOINLINE __attribute__((noinline, noipa))
+#endif
+
 #ifndef FAKE_VERSION
 #define FAKE_VERSION "8.17.1.9"
 #endif
@@ -20,14 +27,20 @@ bool ColonOkInAddr = false;
 char *MustQuoteChars = "@,;:\\()[].'";
 char Version[] = FAKE_VERSION;
 
-__attribute__((noinline, noipa)) char *crackaddr(char *addr, void *e)
+/* The result goes through a volatile pointer: clang would otherwise let
+ * fake_eatheader use &buf instead of the returned pointer, and no relink
+ * could redirect that (the hazard README "Relinking" warns about; the
+ * preload shim refuses clang-built programs for it). */
+static char buf[257];
+static char *volatile result = buf;
+
+FAKE_NOINLINE char *crackaddr(char *addr, void *e)
 {
-    static char buf[257];
     snprintf(buf, sizeof buf, "ORIGINAL %p %.200s", e, addr);
-    return buf;
+    return result;
 }
 
-__attribute__((noinline, noipa)) char *fake_eatheader(char *addr, void *e)
+FAKE_NOINLINE char *fake_eatheader(char *addr, void *e)
 {
     return crackaddr(addr, e);
 }
