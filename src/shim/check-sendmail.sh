@@ -118,6 +118,22 @@ refused() { # NAME PROGRAM REASON
 refused stripped "$fakes/stripped/sendmail" "no .symtab"
 refused v818 "$fakes/v818/sendmail" "sendmail version is not 8.17"
 
+# W^X: under prctl(PR_SET_MDWE) a text page made writable could never be
+# executable again, so the shim must refuse before touching it.
+env SAFEADDR_CRACKADDR_STATUS=1 LD_PRELOAD="$shim" "$fakes/mdwe_exec" \
+    "$fakes/symtab/sendmail" < "$tmp/fake.in" > "$tmp/mdwe.out" 2> "$tmp/mdwe.err"
+rc=$?
+if [ $rc = 77 ]; then
+    echo "     (W^X refusal not tested: this kernel has no PR_SET_MDWE)"
+elif [ $rc = 0 ] && original "$tmp/mdwe.out" &&
+     grep -q 'NOT active.*memory-deny-write-execute' "$tmp/mdwe.err"; then
+    ok "refused: memory-deny-write-execute (W^X) process"
+elif grep -qa 'clang version' "$fakes/symtab/sendmail" && original "$tmp/mdwe.out"; then
+    ok "refused: W^X run of the clang-built stand-in"
+else
+    bad "W^X: status $rc, $(cat "$tmp/mdwe.err")"
+fi
+
 # Not a sendmail: nothing at all, not even a status line.
 run_fake other "$fakes/other/mailer" LD_PRELOAD="$shim"
 if original "$tmp/other.out" && [ ! -s "$tmp/other.err" ] && [ ! -e "$tmp/other.mark" ]; then

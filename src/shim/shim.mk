@@ -111,7 +111,12 @@ $(SHIM_TESTPROG)/relinked/sendmail: $(SHIM_TESTPROG)/fake_main.o $(SHIM_TESTPROG
 	  $(SHIM_TESTPROG)/fake_headers_weak.o $(SHIM_TESTPROG)/fake_queue_id.o \
 	  -Wl,--whole-archive $(SHIM_A) -Wl,--no-whole-archive $(ALL_LDFLAGS)
 
-SHIM_FAKES := $(SHIM_TESTPROG)/symtab/sendmail $(SHIM_TESTPROG)/stripped/sendmail \
+# runs a program under prctl(PR_SET_MDWE): the W^X refusal test
+$(SHIM_TESTPROG)/mdwe_exec: src/shim/testprog/mdwe_exec.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(SHIM_FAKE_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
+
+SHIM_FAKES := $(SHIM_TESTPROG)/mdwe_exec $(SHIM_TESTPROG)/symtab/sendmail $(SHIM_TESTPROG)/stripped/sendmail \
               $(SHIM_TESTPROG)/v818/sendmail $(SHIM_TESTPROG)/other/mailer \
               $(SHIM_TESTPROG)/relinked/sendmail
 
