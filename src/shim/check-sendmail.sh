@@ -156,7 +156,7 @@ phase2() {
         return 0
     fi
     if ! command -v unshare >/dev/null 2>&1 ||
-       ! unshare -n -u -m -p -f --mount-proc true 2>/dev/null; then
+       ! unshare -n -u -m -p -f --kill-child --mount-proc true 2>/dev/null; then
         echo "SKIP: unshare of network/UTS/mount/PID namespaces is not possible here"
         return 0
     fi
@@ -371,7 +371,7 @@ EOF
     # py() inside the namespace: the same helper, run from the source tree.
     R=$R SHIM=$shim LIBPATH=$libpath TOP=$top \
         SETGID=$work/root/usr/libexec/sendmail/sendmail \
-        timeout 600 unshare -n -u -m -p -f --mount-proc \
+        timeout 600 unshare -n -u -m -p -f --kill-child --mount-proc \
         sh -c 'py() ( cd "$TOP" && PYTHONDONTWRITEBYTECODE=1 python3 src/shim/sendmail_test.py "$@" ); . "$R/inner.sh"' \
         > "$R/inner.log" 2>&1
     rc=$?
