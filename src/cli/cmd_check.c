@@ -16,7 +16,8 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: safeaddr check [--lenient] [--accept-lf] [FILE...]\n"
+    "usage: safeaddr check [--lenient] [--accept-lf] [--require-domain]\n"
+    "                      [FILE...]\n"
     "\n"
     "Read one case a line: KIND, a TAB, the field body escaped as\n"
     "  \\\\ backslash  \\n LF  \\r CR  \\t TAB  \\xHH the byte HH\n"
@@ -32,6 +33,8 @@ static const char usage[] =
     "  --lenient    recover from unterminated quotes/angles and unquoted\n"
     "               commas in names, with a diagnostic (SAFEADDR_LENIENT)\n"
     "  --accept-lf  LF + WSP folds like CRLF + WSP (SAFEADDR_ACCEPT_LF)\n"
+    "  --require-domain  reject every address without '@domain'\n"
+    "               (SAFEADDR_REQUIRE_DOMAIN)\n"
     "\n"
     "Exit status: 0 every line parsed, 1 some line was rejected or\n"
     "malformed, 2 usage or I/O error.\n";
@@ -114,6 +117,8 @@ int cli_cmd_check(int argc, char **argv)
             flags |= SAFEADDR_LENIENT;
         else if (strcmp(a, "--accept-lf") == 0)
             flags |= SAFEADDR_ACCEPT_LF;
+        else if (strcmp(a, "--require-domain") == 0)
+            flags |= SAFEADDR_REQUIRE_DOMAIN;
         else if (strcmp(a, "--") == 0) {
             i++;
             break;

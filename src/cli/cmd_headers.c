@@ -16,7 +16,7 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: safeaddr headers [--lenient] [FILE...]\n"
+    "usage: safeaddr headers [--lenient] [--require-domain] [FILE...]\n"
     "\n"
     "Read RFC 5322 messages or mboxes (stdin when no FILE or FILE is -) and\n"
     "print one JSON object for each address field (From, Sender, Reply-To,\n"
@@ -32,6 +32,8 @@ static const char usage[] =
     "\n"
     "  --lenient   recover from unterminated quotes/angles and unquoted\n"
     "              commas in names, with a diagnostic (SAFEADDR_LENIENT)\n"
+    "  --require-domain  reject every address without '@domain'\n"
+    "              (SAFEADDR_REQUIRE_DOMAIN)\n"
     "\n"
     "Exit status: 0 every address field parsed, 1 some field was rejected,\n"
     "2 usage or I/O error.\n";
@@ -220,6 +222,8 @@ int cli_cmd_headers(int argc, char **argv)
             return cli_print_help(usage);
         if (strcmp(a, "--lenient") == 0)
             flags |= SAFEADDR_LENIENT;
+        else if (strcmp(a, "--require-domain") == 0)
+            flags |= SAFEADDR_REQUIRE_DOMAIN;
         else if (strcmp(a, "--") == 0) {
             i++;
             break;

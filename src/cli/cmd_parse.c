@@ -15,7 +15,8 @@
 
 static const char usage[] =
     "usage: safeaddr parse [--kind KIND] [--lenient] [--accept-lf]\n"
-    "                      [--escaped] [--roundtrip] [FILE...]\n"
+    "                      [--require-domain] [--escaped] [--roundtrip]\n"
+    "                      [FILE...]\n"
     "\n"
     "Parse one field body a line (stdin when no FILE or FILE is -) and print\n"
     "one JSON object a line:\n"
@@ -33,11 +34,14 @@ static const char usage[] =
     "  --lenient     recover from unterminated quotes/angles and unquoted\n"
     "                commas in names, with a diagnostic (SAFEADDR_LENIENT)\n"
     "  --accept-lf   LF + WSP folds like CRLF + WSP (SAFEADDR_ACCEPT_LF)\n"
+    "  --require-domain  reject every address without '@domain'\n"
+    "                (SAFEADDR_REQUIRE_DOMAIN)\n"
     "  --escaped     lines use the escaping of 'safeaddr check' (\\\\ \\n \\r\n"
     "                \\t \\xHH) so a body can hold CR, LF and any byte;\n"
     "                otherwise a line is its raw bytes up to the LF\n"
     "  --roundtrip   format each mailbox (safeaddr_format_mailbox), parse\n"
-    "                that again and compare display, local part and domain;\n"
+    "                that again (same options) and compare display, local\n"
+    "                part and domain;\n"
     "                adds \"roundtrip\":\"ok\"|\"mismatch\" to accepted lines\n"
     "\n"
     "Exit status: 0 every line parsed (and round-tripped), 1 some line was\n"
@@ -80,9 +84,11 @@ static int same_text(buf *ta, buf *tb, safeaddr_span a, safeaddr_span b,
     return na == nb && (na == 0 || memcmp(ta->p, tb->p, na) == 0);
 }
 
-/* roundtrip_one - format item, parse it back, compare; returns NULL when it
- * came back the same, else what differed. *formatted receives the text. */
-static const char *roundtrip_one(const safeaddr_item *item, buf *fmt,
+/* roundtrip_one - format item, parse it back (with the same options),
+ * compare; returns NULL when it came back the same, else what differed.
+ * fmt receives the formatted text. */
+static const char *roundtrip_one(const safeaddr_item *item,
+                                 const safeaddr_options *opts, buf *fmt,
                                  size_t *fmt_len, buf *ta, buf *tb,
                                  safeaddr_error *err)
 {
@@ -100,8 +106,9 @@ static const char *roundtrip_one(const safeaddr_item *item, buf *fmt,
         return "format failed";
     }
     safeaddr_item back;
-    /* the external form must be strict RFC 5322: no leniency flags */
-    if (safeaddr_parse_mailbox(fmt->p, need, NULL, &back, err) != SAFEADDR_OK)
+    /* read back with the options x was read with: a mailbox only leniency
+     * accepts ("<user>", no domain) has no strict external form */
+    if (safeaddr_parse_mailbox(fmt->p, need, opts, &back, err) != SAFEADDR_OK)
         return "formatted mailbox does not parse";
     if (!same_text(ta, tb, item->display, back.display, SAFEADDR_TEXT_PHRASE))
         return "display differs";
@@ -133,7 +140,8 @@ static size_t write_roundtrip(FILE *out, const char *body, size_t len,
             continue;
         size_t fmt_len = 0;
         safeaddr_error rerr = {SAFEADDR_OK, 0};
-        const char *why = roundtrip_one(&item, &fmt, &fmt_len, &ta, &tb, &rerr);
+        const char *why =
+            roundtrip_one(&item, &opts, &fmt, &fmt_len, &ta, &tb, &rerr);
         if (why) {
             fputs(failures ? "," : ",\"roundtrip_failures\":[", out);
             fprintf(out, "{\"index\":%zu", index);
@@ -222,6 +230,8 @@ int cli_cmd_parse(int argc, char **argv)
             o.flags |= SAFEADDR_LENIENT;
         } else if (strcmp(a, "--accept-lf") == 0) {
             o.flags |= SAFEADDR_ACCEPT_LF;
+        } else if (strcmp(a, "--require-domain") == 0) {
+            o.flags |= SAFEADDR_REQUIRE_DOMAIN;
         } else if (strcmp(a, "--escaped") == 0) {
             o.escaped = 1;
         } else if (strcmp(a, "--roundtrip") == 0) {

@@ -48,9 +48,13 @@ void cli_field_free(cli_field *f)
 static void collect_diag(void *ctx, unsigned bit, size_t offset)
 {
     cli_field *f = ctx;
-    if (bit < 64)
-        f->reported_bits |= (uint64_t)1 << bit;
-    if (f->ndiags >= CLI_MAX_DIAGS) {
+    const uint64_t mask = bit < 64 ? (uint64_t)1 << bit : 0;
+    const int first_of_its_code = mask && !(f->reported_bits & mask);
+    f->reported_bits |= mask;
+    /* past the cap only repeats are dropped: the first occurrence of every
+     * code is kept (at most 64 more), so a flood of one diagnostic (100k
+     * comments) cannot hide a different one (D_NO_ADDRESSES at the end) */
+    if (f->ndiags >= CLI_MAX_DIAGS && !first_of_its_code) {
         f->diags_dropped++;
         return;
     }

@@ -11,8 +11,9 @@
 #include <stdio.h>
 
 /* Field-level diagnostics kept per field. A hostile field can raise one per
- * byte; past this many they are counted, not stored, and the output says
- * how many were dropped (never silently). */
+ * byte; past this many, repeats of a code already listed are counted, not
+ * stored, and the output says how many were dropped (never silently). The
+ * first occurrence of every code is always listed. */
 #define CLI_MAX_DIAGS 1000u
 
 typedef struct {
