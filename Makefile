@@ -101,6 +101,9 @@ $(CLI): $(CLI_OBJ) $(STATIC_LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(ALL_LDFLAGS)
 
+# Regenerated on every run: it holds PREFIX/LIBDIR, which `make install
+# PREFIX=/usr` may change after a plain `make` (tests/install-consumer.sh).
+.PHONY: $(PC)
 $(PC): pkgconfig/safeaddr.pc.in Makefile
 	@mkdir -p $(BUILD)
 	$(Q)sed -e 's|@PREFIX@|$(prefix)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
