@@ -157,7 +157,7 @@ typedef struct {
     int64_t bracket;       /* [...] depth, for colons in literals        */
     int in_quote;          /* inside "..." in the input (qmode)          */
     int out_quote;         /* a quote is open in the output (realqmode)  */
-    int close_angle;       /* a '>' is owed and reserved (addangle)      */
+    int owes_angle;        /* a '>' is owed and reserved (addangle)       */
     int wrote_g;           /* \201g written for this address (putgmac)   */
     int needs_quotes;      /* the display name must be quoted (quoteit)  */
     int seen_angle;        /* a '<' was seen before (gotangle)           */
@@ -260,9 +260,9 @@ static int open_angle(cracker *k, size_t at)
     k->angle = 1;
     /* Reserve one byte for the closing '>', once per open angle. */
     if (tw_room(&k->w)) {
-        if (!k->close_angle)
+        if (!k->owes_angle)
             k->w.limit--;
-        k->close_angle = 1;
+        k->owes_angle = 1;
     }
     if (!rewrite_name(k, at))
         return 0;
@@ -279,9 +279,9 @@ static int close_angle(cracker *k, unsigned char c)
     if (k->angle > 0) {
         k->angle--;
         if (tw_room(w)) {
-            if (k->close_angle)
+            if (k->owes_angle)
                 w->limit++;
-            k->close_angle = 0;
+            k->owes_angle = 0;
         }
     } else if (tw_room(w)) {
         /* An unmatched '>' is dropped (taken back if copy mode already
@@ -443,7 +443,7 @@ static int crack(cracker *k)
     for (int64_t n = k->out_cmt_depth; n > 0 && w->pos < CEILING; n--)
         if (!tw_put_final(w, ')'))
             return 0;
-    if (k->close_angle && w->pos < CEILING && !tw_put_final(w, '>'))
+    if (k->owes_angle && w->pos < CEILING && !tw_put_final(w, '>'))
         return 0;
     /* A template that fills the whole 256 bytes punts too. */
     return w->pos < CEILING;
