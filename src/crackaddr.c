@@ -157,7 +157,7 @@ typedef struct {
     int64_t bracket;       /* [...] depth, for colons in literals        */
     int in_quote;          /* inside "..." in the input (qmode)          */
     int out_quote;         /* a quote is open in the output (realqmode)  */
-    int owes_angle;        /* a '>' is owed and reserved (addangle)       */
+    int owes_angle;        /* a '>' is owed and reserved (addangle)      */
     int wrote_g;           /* \201g written for this address (putgmac)   */
     int needs_quotes;      /* the display name must be quoted (quoteit)  */
     int seen_angle;        /* a '<' was seen before (gotangle)           */
