@@ -52,9 +52,13 @@ endif
 # (per-file flags, so nothing compiled for AVX2 runs before dispatch).
 LIB_SRC := $(sort $(wildcard src/*.c))
 LIB_OBJ := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
+# On other targets the kernel files compile to nothing (#if in each) and
+# the -m flags would be rejected, so they are only given for x86.
+ifneq ($(filter x86_64-% i386-% i486-% i586-% i686-% amd64-%,$(shell $(CC) -dumpmachine)),)
 CFLAGS_scan_sse2 := -msse2
 CFLAGS_scan_avx2 := -mavx2 -mbmi -mpopcnt
 CFLAGS_scan_avx512 := -mavx512f -mavx512bw -mavx512vl -mbmi -mpopcnt
+endif
 
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 CLI_OBJ := $(patsubst src/cli/%.c,$(BUILD)/obj/cli/%.o,$(CLI_SRC))

@@ -1,26 +1,273 @@
 /*
  * scan_dispatch.c - choose the block classifier once per process
  *
- * (Scalar only for now; SIMD kernels are added by the scanner work.)
+ * The kernels (scan_scalar.c, scan_sse2.c, scan_avx2.c, scan_avx512.c) are
+ * pure functions with identical results; this file only decides which one
+ * runs. The choice is made once, on first use, and kept in one atomic
+ * pointer to a kernel descriptor {name, function}, so that the name
+ * reported and the function called never disagree (lazy selection as in
+ * libdeflate lib/adler32.c and simdutf src/implementation.cpp):
+ *
+ *   - no IFUNC: musl has none, IFUNC resolvers run while relocation is
+ *     still in progress, and the xz backdoor (CVE-2024-3094) entered
+ *     through one;
+ *   - no constructor: nothing runs at load time, so a program that never
+ *     parses never executes CPUID;
+ *   - relaxed atomics: two threads racing through the first use compute
+ *     the same answer and store the same pointer, so no ordering is needed,
+ *     only freedom from torn reads and data races.
+ *
+ * A kernel is used only when the CPU reports every instruction set its
+ * file was compiled for (Makefile: CFLAGS_scan_*) AND the operating system
+ * saves the register state it uses (OSXSAVE plus the XCR0 bits), since a
+ * CPU with AVX under an OS that does not save YMM registers faults on
+ * the first VEX instruction (Intel SDM vol. 1, 13.3 and 14.3).
+ *
+ * SAFEADDR_ISA=scalar|sse2|avx2|avx512 forces a kernel, for the test suite
+ * (tests/run-suite.sh runs everything once per kernel) and benchmarks. It
+ * is read with secure_getenv, so a set-user-ID or set-group-ID program
+ * (an MTA's delivery agent) ignores it: the environment of such a program
+ * belongs to the caller who is not trusted. An unknown name or a kernel
+ * the CPU lacks falls back to the automatic choice silently (a library
+ * must not print); safeaddr_kernel_name() says what was chosen.
  */
-#include "scan.h"
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1 /* secure_getenv (glibc, musl) */
+#endif
+#include "scan_isa.h"
 #include "safeaddr.h"
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
-static safeaddr__classify_fn chosen = safeaddr__classify_scalar;
-static const char *chosen_name = "scalar";
+#if SAFEADDR__X86_KERNELS
+#include <cpuid.h>
+#endif
 
-safeaddr__classify_fn safeaddr__classifier(void) { return chosen; }
-const char *safeaddr__classifier_name(void) { return chosen_name; }
+typedef struct {
+    const char *name;
+    safeaddr__classify_fn classify;
+} kernel;
+
+/* In order of preference, worst first: safeaddr_kernels() lists the
+ * supported ones in this order, so "best last". */
+static const kernel kernels[] = {
+    {"scalar", safeaddr__classify_scalar},
+#if SAFEADDR__X86_KERNELS
+    {"sse2", safeaddr__classify_sse2},
+    {"avx2", safeaddr__classify_avx2},
+    {"avx512", safeaddr__classify_avx512},
+#endif
+};
+#define KERNEL_COUNT (sizeof kernels / sizeof kernels[0])
+
+/* ------------------------------------------------------- CPU detection */
+
+/* What this CPU and OS allow, as a bit set over kernels[] indexes. */
+typedef struct {
+    unsigned supported;  /* can run: listed, selectable by name      */
+    unsigned automatic;  /* may be chosen without being asked for    */
+} kernel_sets;
+
+#if SAFEADDR__X86_KERNELS
+
+/* CPUID bits (Intel SDM vol. 2A, CPUID; AMD APM vol. 3, appendix E). */
+#define LEAF1_ECX_POPCNT (1u << 23)
+#define LEAF1_ECX_OSXSAVE (1u << 27)
+#define LEAF1_ECX_AVX (1u << 28)
+#define LEAF1_EDX_SSE2 (1u << 26)
+#define LEAF7_EBX_BMI1 (1u << 3)
+#define LEAF7_EBX_AVX2 (1u << 5)
+#define LEAF7_EBX_AVX512F (1u << 16)
+#define LEAF7_EBX_AVX512BW (1u << 30)
+#define LEAF7_EBX_AVX512VL (1u << 31)
+/* XCR0 state components: SSE (1), AVX/YMM upper halves (2), AVX-512
+ * opmask (5), ZMM0-15 upper halves (6), ZMM16-31 (7). */
+#define XCR0_YMM 0x06u
+#define XCR0_ZMM 0xE6u
+
+static uint32_t read_xcr0(void)
+{
+    uint32_t lo, hi;
+    /* XGETBV with ECX = 0; written as asm because the _xgetbv intrinsic
+     * needs -mxsave, which this baseline file must not be built with. */
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    (void)hi;
+    return lo;
+}
+
+/* 512-bit vectors lower the core clock on Intel server and client parts
+ * from Skylake-SP to Tiger Lake (family 6 models 85 Skylake-SP/Cascade
+ * Lake/Cooper Lake, 106 and 108 Ice Lake-SP/-D, 126 Ice Lake client,
+ * 140 and 141 Tiger Lake). libdeflate's lib/x86/cpu_features.c refuses
+ * them for the same reason; in an MTA the parser runs in short bursts
+ * beside other work, which is the case the slowdown hurts most (SIMD.md
+ * section 10). The AVX-512 kernel stays selectable there by name. */
+static int downclocks_on_512bit(uint32_t vendor_ebx, uint32_t vendor_ecx,
+                                uint32_t vendor_edx, uint32_t leaf1_eax)
+{
+    /* "GenuineIntel" in EBX, EDX, ECX order. */
+    const int intel = vendor_ebx == 0x756e6547u &&
+                      vendor_edx == 0x49656e69u && vendor_ecx == 0x6c65746eu;
+    const uint32_t family = (leaf1_eax >> 8) & 0xF;
+    const uint32_t model = ((leaf1_eax >> 4) & 0xF) |
+                           (((leaf1_eax >> 16) & 0xF) << 4);
+    if (!intel || family != 6)
+        return 0;
+    switch (model) {
+    case 85: case 106: case 108: case 126: case 140: case 141:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static kernel_sets detect(void)
+{
+    kernel_sets s = {1u << 0, 1u << 0}; /* scalar: always */
+    uint32_t max_leaf, vendor_ebx, vendor_ecx, vendor_edx;
+    uint32_t eax, ebx, ecx, edx;
+    if (!__get_cpuid(0, &max_leaf, &vendor_ebx, &vendor_ecx, &vendor_edx))
+        return s;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx))
+        return s;
+    const uint32_t leaf1_eax = eax, leaf1_ecx = ecx, leaf1_edx = edx;
+    if (leaf1_edx & LEAF1_EDX_SSE2)
+        s.supported |= 1u << 1;
+    if (max_leaf < 7 || !(leaf1_ecx & LEAF1_ECX_OSXSAVE))
+        goto done;
+    __cpuid_count(7, 0, eax, ebx, ecx, edx);
+    const uint32_t leaf7_ebx = ebx;
+    const uint32_t xcr0 = read_xcr0();
+    const uint32_t avx2_needs = LEAF7_EBX_AVX2 | LEAF7_EBX_BMI1;
+    const int avx2 = (leaf1_ecx & (LEAF1_ECX_AVX | LEAF1_ECX_POPCNT)) ==
+                         (LEAF1_ECX_AVX | LEAF1_ECX_POPCNT) &&
+                     (leaf7_ebx & avx2_needs) == avx2_needs &&
+                     (xcr0 & XCR0_YMM) == XCR0_YMM;
+    if (avx2)
+        s.supported |= 1u << 2;
+    const uint32_t avx512_needs = LEAF7_EBX_AVX512F | LEAF7_EBX_AVX512BW |
+                                  LEAF7_EBX_AVX512VL | LEAF7_EBX_BMI1;
+    /* macOS gives threads the ZMM state lazily and had a kernel bug that
+     * lost opmask registers (libdeflate cpu_features.c): not there. */
+#if !defined(__APPLE__)
+    if (avx2 && (leaf7_ebx & avx512_needs) == avx512_needs &&
+        (xcr0 & XCR0_ZMM) == XCR0_ZMM) {
+        s.supported |= 1u << 3;
+        if (!downclocks_on_512bit(vendor_ebx, vendor_ecx, vendor_edx,
+                                  leaf1_eax))
+            s.automatic |= 1u << 3;
+    }
+#else
+    (void)avx512_needs;
+    (void)downclocks_on_512bit;
+#endif
+done:
+    s.automatic |= s.supported & ((1u << 1) | (1u << 2));
+    return s;
+}
+
+#else /* not x86: the scalar kernel only */
+
+static kernel_sets detect(void)
+{
+    kernel_sets s = {1u << 0, 1u << 0};
+    return s;
+}
+
+#endif
+
+/* ----------------------------------------------------------- selection */
+
+/* detect() executes CPUID, which traps to the hypervisor in a virtual
+ * machine (microseconds): its answer is kept, packed with a "known" bit.
+ * Racing first calls store the same value. */
+#define SETS_KNOWN 0x80000000u
+static _Atomic unsigned cached_sets;
+
+static kernel_sets cpu_kernels(void)
+{
+    unsigned packed = atomic_load_explicit(&cached_sets, memory_order_relaxed);
+    if (!(packed & SETS_KNOWN)) {
+        const kernel_sets s = detect();
+        packed = SETS_KNOWN | s.supported | (s.automatic << 8);
+        atomic_store_explicit(&cached_sets, packed, memory_order_relaxed);
+    }
+    const kernel_sets s = {packed & 0xFFu, (packed >> 8) & 0xFFu};
+    return s;
+}
+
+static unsigned best_of(unsigned set)
+{
+    unsigned best = 0;
+    for (unsigned i = 0; i < KERNEL_COUNT; i++)
+        if (set & (1u << i))
+            best = i;
+    return best;
+}
+
+static int index_of(const char *name)
+{
+    for (unsigned i = 0; i < KERNEL_COUNT; i++)
+        if (strcmp(kernels[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* The environment override, or NULL. Only where the C library can tell
+ * whether this is a set-ID program; elsewhere it is not read at all. */
+static const char *isa_override(void)
+{
+#if defined(__GLIBC__) || (defined(__linux__) && !defined(__ANDROID__))
+    return secure_getenv("SAFEADDR_ISA");
+#else
+    return NULL;
+#endif
+}
+
+/* The kernel in use, NULL until first use. Callers do not call through
+ * this pointer per block: the lexer takes the function once per parse
+ * (safeaddr__classifier) and calls it directly, so the check for NULL
+ * costs one load per parse, and a resolver stub in the pointer (the
+ * libdeflate form, which saves that check per call) would buy nothing. */
+static _Atomic(const kernel *) active;
+
+static const kernel *current(void)
+{
+    const kernel *k = atomic_load_explicit(&active, memory_order_relaxed);
+    if (k)
+        return k;
+    const kernel_sets sets = cpu_kernels();
+    unsigned chosen = best_of(sets.automatic);
+    const char *forced = isa_override();
+    if (forced) {
+        const int i = index_of(forced);
+        if (i >= 0 && (sets.supported & (1u << i)))
+            chosen = (unsigned)i;
+    }
+    atomic_store_explicit(&active, &kernels[chosen], memory_order_relaxed);
+    return &kernels[chosen];
+}
+
+safeaddr__classify_fn safeaddr__classifier(void)
+{
+    return current()->classify;
+}
+
+const char *safeaddr__classifier_name(void)
+{
+    return current()->name;
+}
 
 int safeaddr__select_kernel(const char *name)
 {
-    if (name && strcmp(name, "scalar") == 0) {
-        chosen = safeaddr__classify_scalar;
-        chosen_name = "scalar";
-        return 0;
-    }
-    return -1;
+    if (!name)
+        return -1;
+    const int i = index_of(name);
+    if (i < 0 || !(cpu_kernels().supported & (1u << i)))
+        return -1;
+    atomic_store_explicit(&active, &kernels[i], memory_order_relaxed);
+    return 0;
 }
 
 SAFEADDR_API const char *safeaddr_kernel_name(void)
@@ -30,7 +277,14 @@ SAFEADDR_API const char *safeaddr_kernel_name(void)
 
 SAFEADDR_API size_t safeaddr_kernels(const char **names, size_t cap)
 {
-    if (names && cap > 0)
-        names[0] = "scalar";
-    return 1;
+    const unsigned supported = cpu_kernels().supported;
+    size_t n = 0;
+    for (unsigned i = 0; i < KERNEL_COUNT; i++) {
+        if (!(supported & (1u << i)))
+            continue;
+        if (names && n < cap)
+            names[n] = kernels[i].name;
+        n++;
+    }
+    return n;
 }
