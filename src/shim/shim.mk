@@ -10,9 +10,10 @@
 #                                      then the real Debian sendmail
 #                                      (part of `make check`)
 #
-# Only the template builder (src/crackaddr.c) goes into the shim: the rest
-# of the library has a CPU-detection constructor, and a shim listed in
-# /etc/ld.so.preload must run nothing in processes that are not sendmail.
+# Only the template builder (src/crackaddr.c) goes into the shim: it is all
+# crackaddr() needs, and a shim listed in /etc/ld.so.preload is mapped into
+# every process, so it carries nothing else (no scanner kernels, no
+# dispatch state, nothing that could ever run at load time).
 
 SHIM_SO := $(BUILD)/libsafeaddr-crackaddr.so
 SHIM_A := $(BUILD)/libsafeaddr-crackaddr.a
