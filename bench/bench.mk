@@ -15,9 +15,11 @@
 #   bench-profile    callgrind_annotate of safeaddr on the realistic corpora
 #                    (where the instructions go; for the parser's authors)
 #
-# Variables: BENCH_QUICK=1 (smaller corpora, fewer and shorter samples),
-# BENCH_ROUNDS, BENCH_SAMPLE_MS, BENCH_PROBE_LIMIT (seconds one pass of a
-# parser over one corpus may take before it is reported "too slow").
+# Variables: BENCH_QUICK=1 (smaller corpora, fewer and shorter samples,
+# linear table up to 2^17), BENCH_ROUNDS, BENCH_SAMPLE_MS,
+# BENCH_PROBE_LIMIT (seconds one pass of a parser over one corpus may take
+# before it is reported "too slow"), BENCH_PY_MAX_BYTES (Python is timed on
+# at most this much of each corpus), BENCH_LINEAR_MAX.
 # Everything runs under `nice`, one job at a time (the machine is shared).
 
 BENCH_DIR := $(BUILD)/bench
@@ -27,12 +29,16 @@ ifeq ($(BENCH_QUICK),1)
   BENCH_ROUNDS ?= 5
   BENCH_SAMPLE_MS ?= 8
   BENCH_PROBE_LIMIT ?= 2
+  BENCH_PY_MAX_BYTES ?= 65536
+  BENCH_LINEAR_MAX ?= 131072
 else
   BENCH_SET := full
   BENCH_GEN_FLAGS :=
   BENCH_ROUNDS ?= 7
   BENCH_SAMPLE_MS ?= 30
-  BENCH_PROBE_LIMIT ?= 5
+  BENCH_PROBE_LIMIT ?= 3
+  BENCH_PY_MAX_BYTES ?= 262144
+  BENCH_LINEAR_MAX ?= 1048576
 endif
 BENCH_CORPORA := $(BENCH_DIR)/corpora-$(BENCH_SET)
 BENCH_RESULTS := $(BENCH_DIR)/results-$(BENCH_SET)
@@ -103,8 +109,9 @@ $(BENCH_CORPORA)/index.tsv: bench/gen_corpus.py
 
 bench-corpora: $(BENCH_CORPORA)/index.tsv
 
-# corpus files of one role, in index order
-bench_role = $(shell awk -F'\t' '$$2 == "$(1)" {print "$(BENCH_CORPORA)/" $$1 ".corpus"}' $(BENCH_CORPORA)/index.tsv 2>/dev/null)
+# corpus files of one role, in index order (linear ones up to
+# BENCH_LINEAR_MAX bytes: 2^17 in the quick run, 2^20 in the full one)
+bench_role = $(shell awk -F'\t' '$$2 == "$(1)" && $$5 <= $(BENCH_LINEAR_MAX) {print "$(BENCH_CORPORA)/" $$1 ".corpus"}' $(BENCH_CORPORA)/index.tsv 2>/dev/null)
 
 bench-time: bench-harness bench-corpora
 	@mkdir -p $(BENCH_RESULTS)
@@ -114,6 +121,7 @@ bench-time: bench-harness bench-corpora
 	@if command -v python3 >/dev/null; then \
 	  $(BENCH_NICE) python3 bench/ref_python.py --rounds $(BENCH_ROUNDS) \
 	    --sample-ms $(BENCH_SAMPLE_MS) --probe-limit $(BENCH_PROBE_LIMIT) \
+	    --max-bytes $(BENCH_PY_MAX_BYTES) \
 	    --out $(BENCH_RESULTS)/python.tsv $(call bench_role,time); \
 	else echo "bench: python3 unavailable, no reference timings"; fi
 
