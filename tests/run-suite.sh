@@ -4,6 +4,8 @@
 # closing line "N passed, N failed" over all (binary, script, kernel) runs.
 set -u
 build=${1:?usage: run-suite.sh BUILD_DIR}
+# A kernel bug can turn a loop infinite; no single test may hang the suite.
+limit=${SUITE_TIMEOUT:-900}
 kernels=$("$build/safeaddr" --list-kernels 2>/dev/null || echo scalar)
 passed=0
 failed=0
@@ -11,7 +13,7 @@ failures=""
 for k in $kernels; do
     for t in "$build"/tests/test_*; do
         [ -x "$t" ] || continue
-        if SAFEADDR_ISA=$k "$t" --jobs=2 --short-filename; then
+        if SAFEADDR_ISA=$k timeout "$limit" "$t" --jobs=2 --short-filename; then
             passed=$((passed + 1))
         else
             failed=$((failed + 1)); failures="$failures $(basename "$t")[$k]"
@@ -20,7 +22,7 @@ for k in $kernels; do
     for s in tests/check_*.sh; do
         [ -f "$s" ] || continue
         echo "== $s (kernel $k, $build)"
-        if BUILD=$build SAFEADDR_ISA=$k sh "$s"; then
+        if BUILD=$build SAFEADDR_ISA=$k timeout "$limit" sh "$s"; then
             passed=$((passed + 1))
         else
             failed=$((failed + 1)); failures="$failures $(basename "$s")[$k]"
