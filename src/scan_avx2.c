@@ -41,11 +41,6 @@ static inline __m256i eq(__m256i x, char c)
     return _mm256_cmpeq_epi8(x, _mm256_set1_epi8(c));
 }
 
-static inline uint64_t bits32(__m256i v)
-{
-    return (uint64_t)(uint32_t)_mm256_movemask_epi8(v);
-}
-
 /* The nibble tables of the comment above, repeated in both 128-bit lanes
  * because vpshufb looks up within each lane. */
 static inline __m256i lane_table(char t0, char t1, char t2, char t3, char t4,
@@ -57,13 +52,19 @@ static inline __m256i lane_table(char t0, char t1, char t2, char t3, char t4,
         t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, ta, tb, tc, td, te, tf));
 }
 
-/* Masks of one 32-byte half (bits 0..31). */
-typedef struct {
-    uint64_t atext, wsp, dquote, bslash, lparen, rparen, lbrack, rbrack;
-    uint64_t ctl, high;
-} half_masks;
+/* Two 32-byte compare results (bytes 0..31 and 32..63) to one 64-bit
+ * mask. Each mask is finished and stored before the next is computed, so
+ * that only a few general registers are live at a time (computing all
+ * twenty half-masks first made gcc spill them to the stack). */
+static inline uint64_t bits64(__m256i lo, __m256i hi)
+{
+    return (uint64_t)(uint32_t)_mm256_movemask_epi8(lo) |
+           ((uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32);
+}
 
-static inline void classify32(__m256i x, half_masks *h)
+/* Bytes that are not atext: lookup(low nibble) AND lookup(high nibble)
+ * is non-zero (table in the comment at the top). */
+static inline __m256i not_atext32(__m256i x)
 {
     const __m256i by_low = lane_table(
         0x74, 0x60, 0x61, 0x60, 0x60, 0x60, 0x60, 0x60, 0x61, 0x61, 0x62,
@@ -80,45 +81,44 @@ static inline void classify32(__m256i x, half_masks *h)
     const __m256i classes =
         _mm256_and_si256(_mm256_shuffle_epi8(by_low, lo_nibbles),
                          _mm256_shuffle_epi8(by_high, hi_nibbles));
-    const __m256i tab = eq(x, '\t');
-    /* Unsigned x <= 0x1F: min(x, 0x1F) == x (there is no unsigned byte
-     * compare in AVX2; a signed one would also take the 8-bit bytes). */
+    /* atext bytes have no class bit: compare with zero, then invert */
+    return _mm256_xor_si256(
+        _mm256_cmpeq_epi8(classes, _mm256_setzero_si256()),
+        _mm256_set1_epi8(-1));
+}
+
+/* Controls: unsigned x <= 0x1F but not HTAB, or DEL (RFC 5234 B.1).
+ * min(x, 0x1F) == x is the unsigned compare AVX2 lacks; a signed compare
+ * would also take every 8-bit byte. */
+static inline __m256i ctl32(__m256i x)
+{
     const __m256i c0 =
         _mm256_cmpeq_epi8(_mm256_min_epu8(x, _mm256_set1_epi8(0x1F)), x);
-    const __m256i ctl = _mm256_or_si256(_mm256_andnot_si256(tab, c0),
-                                        eq(x, 0x7F));
-    h->atext = bits32(_mm256_cmpeq_epi8(classes, _mm256_setzero_si256()));
-    h->wsp = bits32(_mm256_or_si256(eq(x, ' '), tab));
-    h->dquote = bits32(eq(x, '"'));
-    h->bslash = bits32(eq(x, '\\'));
-    h->lparen = bits32(eq(x, '('));
-    h->rparen = bits32(eq(x, ')'));
-    h->lbrack = bits32(eq(x, '['));
-    h->rbrack = bits32(eq(x, ']'));
-    h->ctl = bits32(ctl);
-    h->high = bits32(x);
+    return _mm256_or_si256(_mm256_andnot_si256(eq(x, '\t'), c0),
+                           eq(x, 0x7F));
 }
 
 void safeaddr__classify_avx2(const unsigned char *block, unsigned valid,
                              safeaddr__block_masks *out)
 {
-    half_masks lo, hi;
-    classify32(_mm256_loadu_si256((const __m256i *)(const void *)block), &lo);
-    classify32(
-        _mm256_loadu_si256((const __m256i *)(const void *)(block + 32)), &hi);
+    const __m256i lo =
+        _mm256_loadu_si256((const __m256i *)(const void *)block);
+    const __m256i hi =
+        _mm256_loadu_si256((const __m256i *)(const void *)(block + 32));
     const uint64_t keep = safeaddr__low_bits(valid);
-#define JOIN(field) ((lo.field | (hi.field << 32)) & keep)
-    out->non_atext = ~(lo.atext | (hi.atext << 32)) & keep;
-    out->wsp = JOIN(wsp);
-    out->dquote = JOIN(dquote);
-    out->bslash = JOIN(bslash);
-    out->lparen = JOIN(lparen);
-    out->rparen = JOIN(rparen);
-    out->lbrack = JOIN(lbrack);
-    out->rbrack = JOIN(rbrack);
-    out->ctl = JOIN(ctl);
-    out->high = JOIN(high);
-#undef JOIN
+#define BYTE_MASK(c) (bits64(eq(lo, (c)), eq(hi, (c))) & keep)
+    out->non_atext = bits64(not_atext32(lo), not_atext32(hi)) & keep;
+    out->wsp = (BYTE_MASK(' ') | BYTE_MASK('\t'));
+    out->dquote = BYTE_MASK('"');
+    out->bslash = BYTE_MASK('\\');
+    out->lparen = BYTE_MASK('(');
+    out->rparen = BYTE_MASK(')');
+    out->lbrack = BYTE_MASK('[');
+    out->rbrack = BYTE_MASK(']');
+    out->ctl = bits64(ctl32(lo), ctl32(hi)) & keep;
+    /* the sign bit of each byte is exactly "byte >= 0x80" */
+    out->high = bits64(lo, hi) & keep;
+#undef BYTE_MASK
 }
 
 #else
