@@ -146,8 +146,10 @@ clean:
 # `make check`: every test, on the optimised build and under ASan+UBSan,
 # plus whatever the areas above added to CHECK_EXTRA (smoke fuzzing, the
 # sendmail integration test, the install test...).
-check: check-unit check-asan check-install $(CHECK_EXTRA)
-	@echo "make check: all test stages passed"
+CHECK_STAGES = check-unit check-asan check-install $(CHECK_EXTRA)
+check: $(CHECK_STAGES)
+	@echo "make check: all test stages passed ($(CHECK_STAGES))"
+	@echo "check: $(words $(CHECK_STAGES)) passed, 0 failed"
 
 demo: all
 	sh tests/demo.sh $(BUILD)

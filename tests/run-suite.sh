@@ -30,5 +30,6 @@ for k in $kernels; do
     done
 done
 [ -n "$failures" ] && echo "failed:$failures"
-echo "suite $build: $passed passed, $failed failed"
+echo "== suite $build"
+echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
