@@ -123,7 +123,7 @@ static const char *const samples[] = {
     "<@a.example,@b.example:u@[IPv6:2001:db8::1]>, \"\" <>, postmaster",
     "(((((((((((deep))))))))))) a@b, \"unterminated",
     "a@example.com,\r\n b@example.net,\n c@x (fold\r\n ed) \"q\r\n s\"@d",
-    "J\xc3\xb6rg \xe2\x80\xae <j\xc3\xb6rg@b\xc3\xbc" "cher.example> \xf0\x9f\x98\x80\xe2\x82",
+    ("J\xc3\xb6rg \xe2\x80\xae <j\xc3\xb6rg@b\xc3\xbc" "cher.example> \xf0\x9f\x98\x80\xe2\x82"),
     "From: a@b\r\nTo: c@d,\r\n e@f\r\nX\r\n\r\nbody",
     "\\\"\\(a@b)[1.2.3.4]\\",
     "=?utf-8?q?a=40b?= <a@example.com>, \"x\\",

@@ -36,3 +36,11 @@ check-asan: check-deps
 # make install into a staging tree, then build a consumer with pkg-config.
 check-install: all
 	sh tests/install-consumer.sh
+
+# The build must also be warning-free (-Werror) with clang; its Criterion
+# suites run once, on the kernel dispatch picks.
+.PHONY: check-clang
+check-clang: check-deps
+	$(MAKE) --no-print-directory CC=clang BUILD=build/clang all tests
+	@set -e; for t in build/clang/tests/test_*; do timeout 900 $$t --jobs=2; done
+CHECK_EXTRA += check-clang
