@@ -31,82 +31,78 @@
 
 #include <emmintrin.h>
 
-/* Sixteen compare results (0x00 or 0xFF per byte) to sixteen bits. */
-static inline uint64_t bits16(__m128i v)
+/* Four 16-byte compare results (0x00 or 0xFF per byte) to one 64-bit
+ * mask, bit i = byte i of the block. Each mask is finished and stored
+ * before the next is computed, so that few registers are live at once. */
+static inline uint64_t bits64(__m128i v0, __m128i v1, __m128i v2,
+                              __m128i v3)
 {
-    return (uint64_t)(uint32_t)_mm_movemask_epi8(v);
+    return (uint64_t)(uint32_t)_mm_movemask_epi8(v0) |
+           ((uint64_t)(uint32_t)_mm_movemask_epi8(v1) << 16) |
+           ((uint64_t)(uint32_t)_mm_movemask_epi8(v2) << 32) |
+           ((uint64_t)(uint32_t)_mm_movemask_epi8(v3) << 48);
 }
-
-/* Four 16-bit pieces to one 64-bit mask, bit i = byte i of the block. */
-static inline uint64_t join4(uint64_t m0, uint64_t m1, uint64_t m2,
-                             uint64_t m3)
-{
-    return m0 | (m1 << 16) | (m2 << 32) | (m3 << 48);
-}
-
-/* Masks of one 16-byte piece, before the unions. */
-typedef struct {
-    uint64_t below_space; /* signed x < 0x20: C0 controls and all >= 0x80 */
-    uint64_t high, del, wsp, dquote, bslash, lparen, rparen, lbrack, rbrack;
-    uint64_t other_specials; /* , . : ; < > @                             */
-} piece_masks;
 
 static inline __m128i eq(__m128i x, char c)
 {
     return _mm_cmpeq_epi8(x, _mm_set1_epi8(c));
 }
 
-static inline void classify16(__m128i x, piece_masks *p)
+/* Signed x < 0x20: the C0 controls and every 8-bit byte. */
+static inline __m128i below_space(__m128i x)
+{
+    return _mm_cmplt_epi8(x, _mm_set1_epi8(0x20));
+}
+
+/* WSP (RFC 5234 B.1): SP and HTAB */
+static inline __m128i wsp16(__m128i x)
+{
+    return _mm_or_si128(eq(x, ' '), eq(x, '\t'));
+}
+
+/* The specials without a mask of their own: , . : ; < > @ */
+static inline __m128i other_specials(__m128i x)
 {
     const __m128i x_or_1 = _mm_or_si128(x, _mm_set1_epi8(0x01));
     const __m128i x_or_2 = _mm_or_si128(x, _mm_set1_epi8(0x02));
     const __m128i comma_dot = eq(x_or_2, '.');
     const __m128i angles = eq(x_or_2, '>');
     const __m128i colon_semi = eq(x_or_1, ';');
-    const __m128i others =
-        _mm_or_si128(_mm_or_si128(comma_dot, angles),
-                     _mm_or_si128(colon_semi, eq(x, '@')));
-    p->below_space = bits16(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
-    p->high = bits16(x);
-    p->del = bits16(eq(x, 0x7F));
-    p->wsp = bits16(_mm_or_si128(eq(x, ' '), eq(x, '\t')));
-    p->dquote = bits16(eq(x, '"'));
-    p->bslash = bits16(eq(x, '\\'));
-    p->lparen = bits16(eq(x, '('));
-    p->rparen = bits16(eq(x, ')'));
-    p->lbrack = bits16(eq(x, '['));
-    p->rbrack = bits16(eq(x, ']'));
-    p->other_specials = bits16(others);
+    return _mm_or_si128(_mm_or_si128(comma_dot, angles),
+                        _mm_or_si128(colon_semi, eq(x, '@')));
 }
-
-#define JOIN(field) join4(p[0].field, p[1].field, p[2].field, p[3].field)
 
 void safeaddr__classify_sse2(const unsigned char *block, unsigned valid,
                              safeaddr__block_masks *out)
 {
-    piece_masks p[4];
-    for (int i = 0; i < 4; i++)
-        classify16(_mm_loadu_si128((const __m128i *)(const void *)(block +
-                                                                   16 * i)),
-                   &p[i]);
+    const __m128i *in = (const __m128i *)(const void *)block;
+    const __m128i x0 = _mm_loadu_si128(in);
+    const __m128i x1 = _mm_loadu_si128(in + 1);
+    const __m128i x2 = _mm_loadu_si128(in + 2);
+    const __m128i x3 = _mm_loadu_si128(in + 3);
     const uint64_t keep = safeaddr__low_bits(valid);
-    const uint64_t below_space = JOIN(below_space);
-    const uint64_t high = JOIN(high);
-    const uint64_t del = JOIN(del);
-    const uint64_t wsp = JOIN(wsp);
-    const uint64_t dquote = JOIN(dquote);
-    const uint64_t bslash = JOIN(bslash);
-    const uint64_t lparen = JOIN(lparen);
-    const uint64_t rparen = JOIN(rparen);
-    const uint64_t lbrack = JOIN(lbrack);
-    const uint64_t rbrack = JOIN(rbrack);
-    /* C0 controls are below_space without the 8-bit bytes and without
-     * HTAB (a WSP); DEL 0x7F is a control too (RFC 5234 B.1 CTL). */
-    const uint64_t ctl = (below_space & ~high & ~wsp) | del;
+#define BYTE_MASK(c) bits64(eq(x0, (c)), eq(x1, (c)), eq(x2, (c)), eq(x3, (c)))
+#define CLASS_MASK(f) bits64(f(x0), f(x1), f(x2), f(x3))
+    /* the sign bit of each byte is exactly "byte >= 0x80" */
+    const uint64_t high = bits64(x0, x1, x2, x3);
+    const uint64_t below = CLASS_MASK(below_space);
+    const uint64_t del = BYTE_MASK(0x7F);
+    const uint64_t wsp = CLASS_MASK(wsp16);
+    const uint64_t dquote = BYTE_MASK('"');
+    const uint64_t bslash = BYTE_MASK('\\');
+    const uint64_t lparen = BYTE_MASK('(');
+    const uint64_t rparen = BYTE_MASK(')');
+    const uint64_t lbrack = BYTE_MASK('[');
+    const uint64_t rbrack = BYTE_MASK(']');
+    /* C0 controls are `below` without the 8-bit bytes and without HTAB
+     * (a WSP); DEL 0x7F is a control too (RFC 5234 B.1 CTL). */
+    const uint64_t ctl = (below & ~high & ~wsp) | del;
     /* Not atext (RFC 5322 3.2.3): controls, SP, 8-bit, DEL, specials. */
-    const uint64_t non_atext = below_space | wsp | del | dquote | bslash |
-                               lparen | rparen | lbrack | rbrack |
-                               JOIN(other_specials);
+    const uint64_t non_atext = below | wsp | del | dquote | bslash | lparen |
+                               rparen | lbrack | rbrack |
+                               CLASS_MASK(other_specials);
+#undef BYTE_MASK
+#undef CLASS_MASK
     out->non_atext = non_atext & keep;
     out->wsp = wsp & keep;
     out->dquote = dquote & keep;
@@ -118,8 +114,6 @@ void safeaddr__classify_sse2(const unsigned char *block, unsigned valid,
     out->ctl = ctl & keep;
     out->high = high & keep;
 }
-
-#undef JOIN
 
 #else
 
