@@ -12,7 +12,8 @@
 #   bench-time       interleaved timing rounds: C harness, then Python
 #   bench-callgrind  instructions per byte and the linear-time table
 #   bench-report     tables from the above into results/report.md
-#   bench-profile    callgrind_annotate of safeaddr on the realistic corpora
+#   bench-profile    callgrind_annotate of safeaddr (best kernel valgrind
+#                    runs) on the realistic corpora
 #                    (where the instructions go; for the parser's authors)
 #
 # Variables: BENCH_QUICK=1 (smaller corpora, fewer and shorter samples,
@@ -71,7 +72,7 @@ BENCH_PEER_LIBS = $(foreach p,$(BENCH_PEERS),$(BENCH_LIBS_$(p)))
         bench-callgrind bench-report bench-profile
 
 bench:
-	@mkdir -p $(BENCH_DIR)
+	@mkdir -p $(BENCH_RESULTS) && date +%s > $(BENCH_RESULTS)/started
 	@sh bench/install-deps.sh $(BENCH_DIR)/deps.txt
 	$(MAKE) --no-print-directory bench-all
 
@@ -163,7 +164,7 @@ bench-profile: bench-harness bench-corpora
 	@mkdir -p $(BENCH_RESULTS)/profile
 	$(BENCH_NICE) $(BENCH_CG) -q \
 	  --callgrind-out-file=$(BENCH_RESULTS)/profile/cg.out \
-	  $(BENCH_BIN) --callgrind --no-dump --only safeaddr/scalar \
+	  $(BENCH_BIN) --callgrind --no-dump --only safeaddr/best \
 	  $(BENCH_CORPORA)/typical.corpus $(BENCH_CORPORA)/realworld.corpus \
 	  $(BENCH_CORPORA)/list-10k.corpus
 	callgrind_annotate --inclusive=no $(BENCH_RESULTS)/profile/cg.out | head -40
