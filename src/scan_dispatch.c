@@ -49,14 +49,18 @@ typedef struct {
     safeaddr__classify_fn classify;
 } kernel;
 
-/* In order of preference, worst first: safeaddr_kernels() lists the
- * supported ones in this order, so "best last". */
+/* Indexes into kernels[], which is in order of preference, worst first:
+ * safeaddr_kernels() lists the supported ones in this order, so "best
+ * last". Sets of kernels are bit sets over these indexes. */
+enum { K_SCALAR, K_SSE2, K_AVX2, K_AVX512 };
+#define BIT(k) (1u << (k))
+
 static const kernel kernels[] = {
-    {"scalar", safeaddr__classify_scalar},
+    [K_SCALAR] = {"scalar", safeaddr__classify_scalar},
 #if SAFEADDR__X86_KERNELS
-    {"sse2", safeaddr__classify_sse2},
-    {"avx2", safeaddr__classify_avx2},
-    {"avx512", safeaddr__classify_avx512},
+    [K_SSE2] = {"sse2", safeaddr__classify_sse2},
+    [K_AVX2] = {"avx2", safeaddr__classify_avx2},
+    [K_AVX512] = {"avx512", safeaddr__classify_avx512},
 #endif
 };
 #define KERNEL_COUNT (sizeof kernels / sizeof kernels[0])
@@ -72,9 +76,11 @@ typedef struct {
 #if SAFEADDR__X86_KERNELS
 
 /* CPUID bits (Intel SDM vol. 2A, CPUID; AMD APM vol. 3, appendix E). */
+#define LEAF1_ECX_FMA (1u << 12)
 #define LEAF1_ECX_POPCNT (1u << 23)
 #define LEAF1_ECX_OSXSAVE (1u << 27)
 #define LEAF1_ECX_AVX (1u << 28)
+#define LEAF1_ECX_F16C (1u << 29)
 #define LEAF1_EDX_SSE2 (1u << 26)
 #define LEAF7_EBX_BMI1 (1u << 3)
 #define LEAF7_EBX_AVX2 (1u << 5)
@@ -103,15 +109,15 @@ static uint32_t read_xcr0(void)
  * them for the same reason; in an MTA the parser runs in short bursts
  * beside other work, which is the case the slowdown hurts most (SIMD.md
  * section 10). The AVX-512 kernel stays selectable there by name. */
-static int downclocks_on_512bit(uint32_t vendor_ebx, uint32_t vendor_ecx,
-                                uint32_t vendor_edx, uint32_t leaf1_eax)
+static int downclocks_on_512bit(const safeaddr__cpu_facts *f)
 {
     /* "GenuineIntel" in EBX, EDX, ECX order. */
-    const int intel = vendor_ebx == 0x756e6547u &&
-                      vendor_edx == 0x49656e69u && vendor_ecx == 0x6c65746eu;
-    const uint32_t family = (leaf1_eax >> 8) & 0xF;
-    const uint32_t model = ((leaf1_eax >> 4) & 0xF) |
-                           (((leaf1_eax >> 16) & 0xF) << 4);
+    const int intel = f->vendor_ebx == 0x756e6547u &&
+                      f->vendor_edx == 0x49656e69u &&
+                      f->vendor_ecx == 0x6c65746eu;
+    const uint32_t family = (f->leaf1_eax >> 8) & 0xF;
+    const uint32_t model = ((f->leaf1_eax >> 4) & 0xF) |
+                           (((f->leaf1_eax >> 16) & 0xF) << 4);
     if (!intel || family != 6)
         return 0;
     switch (model) {
@@ -122,48 +128,61 @@ static int downclocks_on_512bit(uint32_t vendor_ebx, uint32_t vendor_ecx,
     }
 }
 
+unsigned safeaddr__kernels_for_cpu(const safeaddr__cpu_facts *f)
+{
+    unsigned supported = BIT(K_SCALAR), automatic = BIT(K_SCALAR);
+    if (f->leaf1_edx & LEAF1_EDX_SSE2)
+        supported |= BIT(K_SSE2);
+    /* Without OSXSAVE, XGETBV faults and the OS saves no AVX state. */
+    if (f->max_leaf >= 7 && (f->leaf1_ecx & LEAF1_ECX_OSXSAVE)) {
+        const uint32_t avx2_leaf1 = LEAF1_ECX_AVX | LEAF1_ECX_POPCNT;
+        const uint32_t avx2_leaf7 = LEAF7_EBX_AVX2 | LEAF7_EBX_BMI1;
+        const int avx2 = (f->leaf1_ecx & avx2_leaf1) == avx2_leaf1 &&
+                         (f->leaf7_ebx & avx2_leaf7) == avx2_leaf7 &&
+                         (f->xcr0 & XCR0_YMM) == XCR0_YMM;
+        /* clang's -mavx512f also enables FMA and F16C: every AVX-512 CPU
+         * has them, but a hypervisor may hide bits, so they are checked. */
+        const uint32_t avx512_leaf1 = LEAF1_ECX_FMA | LEAF1_ECX_F16C;
+        const uint32_t avx512_leaf7 =
+            LEAF7_EBX_AVX512F | LEAF7_EBX_AVX512BW | LEAF7_EBX_AVX512VL;
+        const int avx512 = avx2 &&
+                           (f->leaf1_ecx & avx512_leaf1) == avx512_leaf1 &&
+                           (f->leaf7_ebx & avx512_leaf7) == avx512_leaf7 &&
+                           (f->xcr0 & XCR0_ZMM) == XCR0_ZMM;
+        if (avx2)
+            supported |= BIT(K_AVX2);
+        /* macOS gives threads the ZMM state lazily and had a kernel bug
+         * that lost opmask registers (libdeflate cpu_features.c). */
+#if !defined(__APPLE__)
+        if (avx512) {
+            supported |= BIT(K_AVX512);
+            if (!downclocks_on_512bit(f))
+                automatic |= BIT(K_AVX512);
+        }
+#else
+        (void)avx512;
+#endif
+    }
+    automatic |= supported & (BIT(K_SSE2) | BIT(K_AVX2));
+    return supported | (automatic << 8);
+}
+
 static kernel_sets detect(void)
 {
-    kernel_sets s = {1u << 0, 1u << 0}; /* scalar: always */
-    uint32_t max_leaf, vendor_ebx, vendor_ecx, vendor_edx;
-    uint32_t eax, ebx, ecx, edx;
-    if (!__get_cpuid(0, &max_leaf, &vendor_ebx, &vendor_ecx, &vendor_edx))
-        return s;
-    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx))
-        return s;
-    const uint32_t leaf1_eax = eax, leaf1_ecx = ecx, leaf1_edx = edx;
-    if (leaf1_edx & LEAF1_EDX_SSE2)
-        s.supported |= 1u << 1;
-    if (max_leaf < 7 || !(leaf1_ecx & LEAF1_ECX_OSXSAVE))
-        goto done;
-    __cpuid_count(7, 0, eax, ebx, ecx, edx);
-    const uint32_t leaf7_ebx = ebx;
-    const uint32_t xcr0 = read_xcr0();
-    const uint32_t avx2_needs = LEAF7_EBX_AVX2 | LEAF7_EBX_BMI1;
-    const int avx2 = (leaf1_ecx & (LEAF1_ECX_AVX | LEAF1_ECX_POPCNT)) ==
-                         (LEAF1_ECX_AVX | LEAF1_ECX_POPCNT) &&
-                     (leaf7_ebx & avx2_needs) == avx2_needs &&
-                     (xcr0 & XCR0_YMM) == XCR0_YMM;
-    if (avx2)
-        s.supported |= 1u << 2;
-    const uint32_t avx512_needs = LEAF7_EBX_AVX512F | LEAF7_EBX_AVX512BW |
-                                  LEAF7_EBX_AVX512VL | LEAF7_EBX_BMI1;
-    /* macOS gives threads the ZMM state lazily and had a kernel bug that
-     * lost opmask registers (libdeflate cpu_features.c): not there. */
-#if !defined(__APPLE__)
-    if (avx2 && (leaf7_ebx & avx512_needs) == avx512_needs &&
-        (xcr0 & XCR0_ZMM) == XCR0_ZMM) {
-        s.supported |= 1u << 3;
-        if (!downclocks_on_512bit(vendor_ebx, vendor_ecx, vendor_edx,
-                                  leaf1_eax))
-            s.automatic |= 1u << 3;
+    safeaddr__cpu_facts f;
+    uint32_t unused_a, unused_b, unused_c;
+    memset(&f, 0, sizeof f);
+    if (__get_cpuid(0, &f.max_leaf, &f.vendor_ebx, &f.vendor_ecx,
+                    &f.vendor_edx) &&
+        __get_cpuid(1, &f.leaf1_eax, &unused_b, &f.leaf1_ecx, &f.leaf1_edx)) {
+        if (f.max_leaf >= 7)
+            __cpuid_count(7, 0, unused_a, f.leaf7_ebx, unused_b, unused_c);
+        if (f.leaf1_ecx & LEAF1_ECX_OSXSAVE)
+            f.xcr0 = read_xcr0();
     }
-#else
-    (void)avx512_needs;
-    (void)downclocks_on_512bit;
-#endif
-done:
-    s.automatic |= s.supported & ((1u << 1) | (1u << 2));
+    (void)unused_a, (void)unused_b, (void)unused_c;
+    const unsigned packed = safeaddr__kernels_for_cpu(&f);
+    const kernel_sets s = {packed & 0xFFu, (packed >> 8) & 0xFFu};
     return s;
 }
 
@@ -171,7 +190,7 @@ done:
 
 static kernel_sets detect(void)
 {
-    kernel_sets s = {1u << 0, 1u << 0};
+    kernel_sets s = {BIT(K_SCALAR), BIT(K_SCALAR)};
     return s;
 }
 
@@ -201,7 +220,7 @@ static unsigned best_of(unsigned set)
 {
     unsigned best = 0;
     for (unsigned i = 0; i < KERNEL_COUNT; i++)
-        if (set & (1u << i))
+        if (set & BIT(i))
             best = i;
     return best;
 }
@@ -242,7 +261,7 @@ static const kernel *current(void)
     const char *forced = isa_override();
     if (forced) {
         const int i = index_of(forced);
-        if (i >= 0 && (sets.supported & (1u << i)))
+        if (i >= 0 && (sets.supported & BIT(i)))
             chosen = (unsigned)i;
     }
     atomic_store_explicit(&active, &kernels[chosen], memory_order_relaxed);
@@ -264,7 +283,7 @@ int safeaddr__select_kernel(const char *name)
     if (!name)
         return -1;
     const int i = index_of(name);
-    if (i < 0 || !(cpu_kernels().supported & (1u << i)))
+    if (i < 0 || !(cpu_kernels().supported & BIT(i)))
         return -1;
     atomic_store_explicit(&active, &kernels[i], memory_order_relaxed);
     return 0;
@@ -280,7 +299,7 @@ SAFEADDR_API size_t safeaddr_kernels(const char **names, size_t cap)
     const unsigned supported = cpu_kernels().supported;
     size_t n = 0;
     for (unsigned i = 0; i < KERNEL_COUNT; i++) {
-        if (!(supported & (1u << i)))
+        if (!(supported & BIT(i)))
             continue;
         if (names && n < cap)
             names[n] = kernels[i].name;

@@ -25,6 +25,7 @@
 
 #include "safeaddr.h"
 #include "scan.h"
+#include "scan_isa.h"
 
 #define MAX_KERNELS 8
 
@@ -572,3 +573,103 @@ Test(scan_dispatch, suite_runs_on_the_requested_kernel)
         cr_assert(is_automatic_choice(safeaddr_kernel_name()),
                   "automatic choice %s", safeaddr_kernel_name());
 }
+
+#if SAFEADDR__X86_KERNELS
+/* The kernel choice for CPUs this machine is not: the AVX-512 kernel and
+ * the 512-bit policy cannot run here, but the decision can be checked.
+ * Bits from the Intel SDM vol. 2A (CPUID) and vol. 1 13.3 (XCR0). */
+#define S_SCALAR 0x01u
+#define S_SSE2 0x02u
+#define S_AVX2 0x04u
+#define S_AVX512 0x08u
+#define SETS(supported, automatic) ((supported) | ((automatic) << 8))
+
+static safeaddr__cpu_facts cpu(int intel, unsigned family, unsigned model,
+                               int avx512)
+{
+    safeaddr__cpu_facts f;
+    memset(&f, 0, sizeof f);
+    f.max_leaf = 0x16;
+    if (intel) { /* "GenuineIntel" */
+        f.vendor_ebx = 0x756e6547u;
+        f.vendor_edx = 0x49656e69u;
+        f.vendor_ecx = 0x6c65746eu;
+    } else { /* "AuthenticAMD" */
+        f.vendor_ebx = 0x68747541u;
+        f.vendor_edx = 0x69746e65u;
+        f.vendor_ecx = 0x444d4163u;
+    }
+    /* family in bits 8-11 (extended family beyond 15 not needed here),
+     * model low nibble in bits 4-7, high nibble in bits 16-19 */
+    f.leaf1_eax = ((model >> 4) << 16) | (family << 8) | ((model & 15) << 4);
+    f.leaf1_edx = 1u << 26;                            /* SSE2 */
+    f.leaf1_ecx = (1u << 12) | (1u << 23) | (1u << 27) /* FMA POPCNT OSXSAVE */
+                  | (1u << 28) | (1u << 29);           /* AVX F16C */
+    f.leaf7_ebx = (1u << 3) | (1u << 5);               /* BMI1 AVX2 */
+    f.xcr0 = 0x07;                                     /* x87 SSE YMM */
+    if (avx512) {
+        f.leaf7_ebx |= (1u << 16) | (1u << 30) | (1u << 31); /* F BW VL */
+        f.xcr0 = 0xE7;                           /* + opmask, ZMM, hi16 */
+    }
+    return f;
+}
+
+Test(scan_dispatch, kernel_choice_by_cpu)
+{
+    const unsigned base = S_SCALAR | S_SSE2;
+    const unsigned avx2 = base | S_AVX2;
+    const unsigned all = avx2 | S_AVX512;
+    safeaddr__cpu_facts f;
+
+    memset(&f, 0, sizeof f);
+    cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(S_SCALAR, S_SCALAR),
+                 "no CPUID information: scalar only");
+
+    f = cpu(0, 0x19, 0x01, 0); /* AVX2 CPU (AMD Zen 3, like this one) */
+    cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(avx2, avx2));
+    f.xcr0 = 0x03; /* the OS does not save YMM state */
+    cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(base, base));
+    f = cpu(0, 0x19, 0x01, 0);
+    f.leaf1_ecx &= ~(1u << 27); /* no OSXSAVE */
+    cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(base, base));
+    f = cpu(0, 0x19, 0x01, 0);
+    f.leaf7_ebx &= ~(1u << 3); /* BMI1 hidden by a hypervisor */
+    cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(base, base));
+    f = cpu(0, 0x19, 0x01, 0);
+    f.leaf1_ecx &= ~(1u << 23); /* no POPCNT */
+    cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(base, base));
+    f = cpu(0, 0x19, 0x01, 0);
+    f.max_leaf = 6; /* no leaf 7 */
+    cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(base, base));
+
+#if !defined(__APPLE__)
+    f = cpu(0, 0x19, 0x61, 1); /* AMD Zen 4 */
+    cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(all, all));
+    f.xcr0 = 0x07; /* the OS does not save ZMM/opmask state */
+    cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(avx2, avx2));
+    f = cpu(0, 0x19, 0x61, 1);
+    f.leaf7_ebx &= ~(1u << 30); /* AVX-512F without BW (Knights Landing) */
+    cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(avx2, avx2));
+    f = cpu(0, 0x19, 0x61, 1);
+    f.leaf1_ecx &= ~(1u << 12); /* FMA hidden */
+    cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(avx2, avx2));
+
+    /* Intel parts that lower the clock for 512-bit code: supported (tests
+     * and SAFEADDR_ISA may use it) but never chosen automatically. */
+    static const unsigned slow[] = {85, 106, 108, 126, 140, 141};
+    for (size_t i = 0; i < sizeof slow / sizeof slow[0]; i++) {
+        f = cpu(1, 6, slow[i], 1);
+        cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(all, avx2),
+                     "Intel model %u", slow[i]);
+        f = cpu(0, 6, slow[i], 1); /* the same numbers from another vendor */
+        cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(all, all),
+                     "AMD model %u", slow[i]);
+    }
+    /* Sapphire Rapids (143) and Rocket Lake (167) do not. */
+    f = cpu(1, 6, 143, 1);
+    cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(all, all));
+    f = cpu(1, 6, 167, 1);
+    cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(all, all));
+#endif
+}
+#endif
