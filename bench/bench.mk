@@ -116,6 +116,7 @@ bench_role = $(shell awk -F'\t' '$$2 == "$(1)" && $$5 <= $(BENCH_LINEAR_MAX) {pr
 
 bench-time: bench-harness bench-corpora
 	@mkdir -p $(BENCH_RESULTS)
+	@git describe --always --dirty > $(BENCH_RESULTS)/version 2>/dev/null || true
 	$(BENCH_NICE) $(BENCH_BIN) --rounds $(BENCH_ROUNDS) \
 	  --sample-ms $(BENCH_SAMPLE_MS) --probe-limit $(BENCH_PROBE_LIMIT) \
 	  --out $(BENCH_RESULTS)/time.tsv $(call bench_role,time)

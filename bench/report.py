@@ -269,6 +269,10 @@ def main(argv):
         return fmt(v)
 
     model, cpus, isa, kernel, cc, rev = machine_facts()
+    vfile = os.path.join(res, "version")  # the tree the timings ran on
+    if os.path.exists(vfile):
+        with open(vfile) as fh:
+            rev = fh.read().strip() or rev
     out = []
     w = out.append
     w("## Results (%s run)\n" % args["--set"])
