@@ -67,11 +67,14 @@ static const kernel kernels[] = {
 
 /* ------------------------------------------------------- CPU detection */
 
-/* What this CPU and OS allow, as a bit set over kernels[] indexes. */
+/* What this CPU and OS allow, as bit sets over kernels[] indexes. */
 typedef struct {
     unsigned supported;  /* can run: listed, selectable by name      */
     unsigned automatic;  /* may be chosen without being asked for    */
 } kernel_sets;
+
+/* detect() answers in the packed form of safeaddr__kernels_for_cpu:
+ * supported in bits 0-7, automatic in bits 8-15. */
 
 #if SAFEADDR__X86_KERNELS
 
@@ -167,7 +170,7 @@ unsigned safeaddr__kernels_for_cpu(const safeaddr__cpu_facts *f)
     return supported | (automatic << 8);
 }
 
-static kernel_sets detect(void)
+static unsigned detect(void)
 {
     safeaddr__cpu_facts f;
     uint32_t unused_a, unused_b, unused_c;
@@ -181,17 +184,14 @@ static kernel_sets detect(void)
             f.xcr0 = read_xcr0();
     }
     (void)unused_a, (void)unused_b, (void)unused_c;
-    const unsigned packed = safeaddr__kernels_for_cpu(&f);
-    const kernel_sets s = {packed & 0xFFu, (packed >> 8) & 0xFFu};
-    return s;
+    return safeaddr__kernels_for_cpu(&f);
 }
 
 #else /* not x86: the scalar kernel only */
 
-static kernel_sets detect(void)
+static unsigned detect(void)
 {
-    kernel_sets s = {BIT(K_SCALAR), BIT(K_SCALAR)};
-    return s;
+    return BIT(K_SCALAR) | (BIT(K_SCALAR) << 8);
 }
 
 #endif
@@ -208,8 +208,7 @@ static kernel_sets cpu_kernels(void)
 {
     unsigned packed = atomic_load_explicit(&cached_sets, memory_order_relaxed);
     if (!(packed & SETS_KNOWN)) {
-        const kernel_sets s = detect();
-        packed = SETS_KNOWN | s.supported | (s.automatic << 8);
+        packed = SETS_KNOWN | detect();
         atomic_store_explicit(&cached_sets, packed, memory_order_relaxed);
     }
     const kernel_sets s = {packed & 0xFFu, (packed >> 8) & 0xFFu};
