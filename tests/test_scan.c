@@ -13,7 +13,10 @@
  * and no kernel may read outside its 64 bytes, nor the parser outside
  * [buf, buf+len), checked against PROT_NONE guard pages. The oracle itself
  * is checked against the byte classes written out from RFC 5322 and
- * RFC 5234, independently of src/chars.c.
+ * RFC 5234, independently of src/chars.c. Dispatch: the kernel list, the
+ * test hook, SAFEADDR_ISA (in child processes: the choice is made once per
+ * process), and the choice for CPUs this machine is not (AVX-512, the
+ * Intel models that down-clock, hidden CPUID bits, missing OS support).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
