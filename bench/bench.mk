@@ -128,30 +128,36 @@ bench-time: bench-harness bench-corpora
 	else echo "bench: python3 unavailable, no reference timings"; fi
 
 # One valgrind process per set; each (parser, corpus) is a labelled dump.
-# First a native probe of the same pairs (--rounds 0): a pair that crashes
-# or hangs natively is skipped under valgrind instead of timing out there.
+# A pair that crashed or hung natively is skipped under valgrind (--skip)
+# instead of timing out there fifty times slower: the timing corpora use
+# the probes of bench-time (time.tsv) or, without them, a probe-only run
+# (--rounds 0); the linear corpora get a probe-only run of the two kernels.
 BENCH_CG = valgrind --tool=callgrind --collect-atstart=no --dump-instr=no
 BENCH_CG_OUT = $(BENCH_RESULTS)/callgrind
 bench-callgrind: bench-harness bench-corpora
 	@rm -rf $(BENCH_CG_OUT) && mkdir -p $(BENCH_CG_OUT)
-	@if command -v valgrind >/dev/null; then \
-	  $(BENCH_NICE) $(BENCH_BIN) --rounds 0 --probe-limit 1 \
-	    --out $(BENCH_RESULTS)/probe.tsv \
-	    $(call bench_role,time) $(call bench_role,linear) 2>/dev/null && \
-	  echo "bench: callgrind over the timing corpora" && \
-	  $(BENCH_NICE) $(BENCH_CG) -q --callgrind-out-file=$(BENCH_CG_OUT)/time.%p \
-	    $(BENCH_BIN) --callgrind --skip $(BENCH_RESULTS)/probe.tsv \
-	    $(call bench_role,time) && \
-	  echo "bench: callgrind over the peers (realistic corpora only)" && \
-	  $(BENCH_NICE) $(BENCH_CG) -q --callgrind-out-file=$(BENCH_CG_OUT)/peers.%p \
-	    $(BENCH_BIN) --callgrind --skip $(BENCH_RESULTS)/probe.tsv \
-	    --only dovecot,gmime,mimetic,libetpan,mailutils \
-	    $(filter-out %-pairs.corpus,$(filter-out $(BENCH_CORPORA)/hostile-%,$(call bench_role,time))) && \
-	  echo "bench: callgrind over the linear-time families" && \
-	  $(BENCH_NICE) $(BENCH_CG) -q --callgrind-out-file=$(BENCH_CG_OUT)/linear.%p \
-	    $(BENCH_BIN) --callgrind --only safeaddr/scalar,safeaddr/best --skip $(BENCH_RESULTS)/probe.tsv \
-	    $(call bench_role,linear); \
-	else echo "bench: valgrind unavailable, no instruction counts"; fi
+	@if ! command -v valgrind >/dev/null; then \
+	  echo "bench: valgrind unavailable, no instruction counts"; exit 0; fi; \
+	skip=$(BENCH_RESULTS)/time.tsv; \
+	if [ ! -s $$skip ]; then skip=$(BENCH_RESULTS)/probe-time.tsv; \
+	  $(BENCH_NICE) $(BENCH_BIN) --rounds 0 --probe-limit $(BENCH_PROBE_LIMIT) \
+	    --out $$skip $(call bench_role,time) 2>/dev/null || exit 1; fi; \
+	$(BENCH_NICE) $(BENCH_BIN) --rounds 0 --probe-limit 1 \
+	  --only safeaddr/scalar,safeaddr/best \
+	  --out $(BENCH_RESULTS)/probe-linear.tsv $(call bench_role,linear) \
+	  2>/dev/null || exit 1; \
+	echo "bench: callgrind over the timing corpora"; \
+	$(BENCH_NICE) $(BENCH_CG) -q --callgrind-out-file=$(BENCH_CG_OUT)/time.%p \
+	  $(BENCH_BIN) --callgrind --skip $$skip $(call bench_role,time) || exit 1; \
+	echo "bench: callgrind over the peers (realistic corpora only)"; \
+	$(BENCH_NICE) $(BENCH_CG) -q --callgrind-out-file=$(BENCH_CG_OUT)/peers.%p \
+	  $(BENCH_BIN) --callgrind --skip $$skip \
+	  --only dovecot,gmime,mimetic,libetpan,mailutils \
+	  $(filter-out $(BENCH_CORPORA)/hostile-%,$(call bench_role,time)) || exit 1; \
+	echo "bench: callgrind over the linear-time families"; \
+	$(BENCH_NICE) $(BENCH_CG) -q --callgrind-out-file=$(BENCH_CG_OUT)/linear.%p \
+	  $(BENCH_BIN) --callgrind --only safeaddr/scalar,safeaddr/best \
+	  --skip $(BENCH_RESULTS)/probe-linear.tsv $(call bench_role,linear)
 
 bench-report:
 	python3 bench/report.py --results $(BENCH_RESULTS) \
