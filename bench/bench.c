@@ -56,9 +56,9 @@
 #define BENCH_HAVE_CALLGRIND 0
 #endif
 
-/* Internal test hook of the library (src/scan.h); the static library keeps
- * it, the shared one does not export it. Declared there; repeated here for
- * the reader: int safeaddr__select_kernel(const char *name); */
+/* Internal test hook of the library (also in src/scan.h, which must agree):
+ * the static library keeps it, the shared one does not export it. */
+extern int safeaddr__select_kernel(const char *name);
 
 /* Peers: weak, so an adapter that was not built leaves a NULL address. */
 extern const bench_peer bench_peer_dovecot __attribute__((weak));
