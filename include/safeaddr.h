@@ -516,8 +516,10 @@ SAFEADDR_API int safeaddr_unfold(safeaddr_span value, char *out, size_t cap,
  * set-group-ID programs). */
 SAFEADDR_API const char *safeaddr_kernel_name(void);
 
-/* safeaddr_kernels - names of the kernels this CPU supports, best last;
- * fills names[0..cap) and returns how many there are. */
+/* safeaddr_kernels - names of the kernels this CPU supports, "scalar"
+ * first and the widest last (on Intel models that lower their clock for
+ * 512-bit vectors "avx512" is listed, and can be forced, but "avx2" is the
+ * one chosen); fills names[0..cap) and returns how many there are. */
 SAFEADDR_API size_t safeaddr_kernels(const char **names, size_t cap);
 
 /* ------------------------------------------- sendmail crackaddr() twin */

@@ -209,7 +209,8 @@ static int skip_comment(safeaddr_iter *it, uint64_t *item_diag,
             pos += n;
         } else {
             /* obs-ctext (RFC 5322 4.1): legal but obsolete */
-            safeaddr__diag(it, item_diag, SAFEADDR_D_OBS_CONTROL_BIT, pos);
+            if (is_control(c))
+                safeaddr__diag(it, item_diag, SAFEADDR_D_OBS_CONTROL_BIT, pos);
             pos++;
         }
     }
@@ -280,6 +281,13 @@ static void lex_atom(safeaddr_iter *it, safeaddr__token *t)
             pos += note_8bit(it, pos, t);
             continue;
         }
+        /* The caller saw atext here by the byte table; should a kernel's
+         * mask ever disagree, the table wins and the atom still advances,
+         * so a kernel bug can never turn into an endless loop. */
+        if (pos < it->len_ && safeaddr__is_atext(b[pos])) {
+            pos++;
+            continue;
+        }
         break;
     }
     t->kind = SAFEADDR__TK_ATOM;
@@ -338,7 +346,7 @@ static int lex_quoted(safeaddr_iter *it, safeaddr__token *t,
                 return rc;
             pos += n;
         } else {
-            if (t->first_ctl == SAFEADDR__NONE)
+            if (is_control(c) && t->first_ctl == SAFEADDR__NONE)
                 t->first_ctl = pos;
             pos++;
         }
@@ -400,8 +408,10 @@ static int lex_literal(safeaddr_iter *it, safeaddr__token *t,
             if (rc != SAFEADDR_OK)
                 return rc;
             pos += n;
-        } else {
+        } else if (is_control(c)) {
             return fail(err, SAFEADDR_E_CONTROL, pos);
+        } else {
+            pos++; /* not a stop byte after all (see lex_atom) */
         }
     }
 }
