@@ -147,6 +147,22 @@ static size_t text_8bit(safeaddr_iter *it, size_t pos, uint64_t *item_diag)
     return seq;
 }
 
+/* escaped_byte - the byte a quoted-pair at pos escapes (RFC 5322 3.2.1).
+ * It is taken literally, but the NUL and line-break policy still applies
+ * to it, in every region alike: backslash-NUL is Exim CVE-2019-15846, an
+ * escaped CR smuggles a line break (hostile crlf-014). The caller has
+ * checked that pos + 1 < len. */
+static int escaped_byte(const safeaddr_iter *it, size_t pos, unsigned char *d,
+                        safeaddr_error *err)
+{
+    *d = (unsigned char)it->buf_[pos + 1];
+    if (*d == 0)
+        return fail(err, SAFEADDR_E_NUL, pos + 1);
+    if (*d == '\r' || *d == '\n')
+        return fail(err, SAFEADDR_E_ESCAPED_LINE_BREAK, pos + 1);
+    return SAFEADDR_OK;
+}
+
 /* ---------------------------------------------------------- comments */
 
 /* skip_comment - it->pos_ is at '('. Depth is a counter: the CVE-2002-1337
@@ -179,16 +195,12 @@ static int skip_comment(safeaddr_iter *it, uint64_t *item_diag,
                 return SAFEADDR_OK;
             }
         } else if (c == '\\') {
-            /* quoted-pair: the escaped byte is taken literally, but the
-             * NUL and line-break policy still applies to it (Exim
-             * CVE-2019-15846: backslash-NUL). */
             if (pos + 1 >= len)
                 return fail(err, SAFEADDR_E_UNTERMINATED_COMMENT, len);
-            const unsigned char d = b[pos + 1];
-            if (d == 0)
-                return fail(err, SAFEADDR_E_NUL, pos + 1);
-            if (d == '\r' || d == '\n')
-                return fail(err, SAFEADDR_E_ESCAPED_LINE_BREAK, pos + 1);
+            unsigned char d;
+            const int rc = escaped_byte(it, pos, &d, err);
+            if (rc != SAFEADDR_OK)
+                return rc;
             if (d >= 0x80) {
                 pos += 1 + text_8bit(it, pos + 1, item_diag);
             } else {
@@ -323,11 +335,10 @@ static int lex_quoted(safeaddr_iter *it, safeaddr__token *t,
             return SAFEADDR_OK;
         }
         if (c == '\\') {
-            const unsigned char d = b[pos + 1];
-            if (d == 0)
-                return fail(err, SAFEADDR_E_NUL, pos + 1);
-            if (d == '\r' || d == '\n') /* crlf-014: CR smuggled by obs-qp */
-                return fail(err, SAFEADDR_E_ESCAPED_LINE_BREAK, pos + 1);
+            unsigned char d;
+            const int rc = escaped_byte(it, pos, &d, err);
+            if (rc != SAFEADDR_OK)
+                return rc;
             if (d >= 0x80) {
                 pos += 1 + note_8bit(it, pos + 1, t);
             } else {
@@ -379,11 +390,10 @@ static int lex_literal(safeaddr_iter *it, safeaddr__token *t,
             /* obs-dtext quoted-pair (RFC 5322 4.4): same policy as text */
             if (pos + 1 >= len)
                 return fail(err, SAFEADDR_E_UNTERMINATED_LITERAL, len);
-            const unsigned char d = b[pos + 1];
-            if (d == 0)
-                return fail(err, SAFEADDR_E_NUL, pos + 1);
-            if (d == '\r' || d == '\n')
-                return fail(err, SAFEADDR_E_ESCAPED_LINE_BREAK, pos + 1);
+            unsigned char d;
+            const int rc = escaped_byte(it, pos, &d, err);
+            if (rc != SAFEADDR_OK)
+                return rc;
             if (is_control(d))
                 return fail(err, SAFEADDR_E_CONTROL, pos + 1);
             if (d >= 0x80) {
