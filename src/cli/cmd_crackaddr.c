@@ -96,6 +96,17 @@ static int crack_stream(FILE *in, const char *name,
     return 0;
 }
 
+typedef struct {
+    const safeaddr_crackaddr_settings *settings;
+    int *any_malformed;
+} crack_ctx;
+
+static int crack_each(FILE *in, const char *name, void *ctx)
+{
+    const crack_ctx *c = ctx;
+    return crack_stream(in, name, c->settings, c->any_malformed);
+}
+
 int cli_cmd_crackaddr(int argc, char **argv)
 {
     safeaddr_crackaddr_settings settings;
@@ -118,24 +129,9 @@ int cli_cmd_crackaddr(int argc, char **argv)
         else
             break;
     }
-    int any_malformed = 0, io_status = 0;
-    if (i >= argc) {
-        io_status = crack_stream(stdin, "standard input", &settings,
-                                 &any_malformed);
-    } else {
-        for (; i < argc; i++) {
-            const int is_stdin = strcmp(argv[i], "-") == 0;
-            FILE *in = is_stdin ? stdin : fopen(argv[i], "rb");
-            if (!in) {
-                perror(argv[i]);
-                io_status = 2;
-                continue;
-            }
-            if (crack_stream(in, argv[i], &settings, &any_malformed))
-                io_status = 2;
-            if (!is_stdin)
-                fclose(in);
-        }
-    }
+    int any_malformed = 0;
+    crack_ctx ctx = {&settings, &any_malformed};
+    const int io_status =
+        cli_each_input(argc, argv, i, "standard input", crack_each, &ctx);
     return cli_finish_output(io_status ? io_status : any_malformed);
 }

@@ -212,6 +212,18 @@ static int headers_of_input(FILE *in, const char *name, cli_field *f,
     return 0;
 }
 
+typedef struct {
+    cli_field *f;
+    uint32_t flags;
+    int *any_failed;
+} headers_ctx;
+
+static int headers_each(FILE *in, const char *name, void *ctx)
+{
+    const headers_ctx *c = ctx;
+    return headers_of_input(in, name, c->f, c->flags, c->any_failed);
+}
+
 int cli_cmd_headers(int argc, char **argv)
 {
     uint32_t flags = 0;
@@ -234,24 +246,9 @@ int cli_cmd_headers(int argc, char **argv)
     }
     cli_field f;
     cli_field_init(&f);
-    int any_failed = 0, io_status = 0;
-    if (i >= argc) {
-        io_status = headers_of_input(stdin, "-", &f, flags, &any_failed);
-    } else {
-        for (; i < argc; i++) {
-            const int is_stdin = strcmp(argv[i], "-") == 0;
-            FILE *in = is_stdin ? stdin : fopen(argv[i], "rb");
-            if (!in) {
-                perror(argv[i]);
-                io_status = 2;
-                continue;
-            }
-            if (headers_of_input(in, argv[i], &f, flags, &any_failed))
-                io_status = 2;
-            if (!is_stdin)
-                fclose(in);
-        }
-    }
+    int any_failed = 0;
+    headers_ctx ctx = {&f, flags, &any_failed};
+    const int io_status = cli_each_input(argc, argv, i, "-", headers_each, &ctx);
     cli_field_free(&f);
     return cli_finish_output(io_status ? io_status : any_failed);
 }

@@ -218,6 +218,18 @@ static int parse_stream(FILE *in, const char *name, cli_field *f,
     return 0;
 }
 
+typedef struct {
+    cli_field *f;
+    const parse_opts *o;
+    int *any_failed;
+} parse_ctx;
+
+static int parse_each(FILE *in, const char *name, void *ctx)
+{
+    const parse_ctx *c = ctx;
+    return parse_stream(in, name, c->f, c->o, c->any_failed);
+}
+
 int cli_cmd_parse(int argc, char **argv)
 {
     parse_opts o = {SAFEADDR_ADDRESS_LIST, 0, 0, 0, 0};
@@ -256,25 +268,10 @@ int cli_cmd_parse(int argc, char **argv)
     }
     cli_field f;
     cli_field_init(&f);
-    int any_failed = 0, io_status = 0;
-    if (i >= argc) {
-        io_status = parse_stream(stdin, "-", &f, &o, &any_failed);
-    } else {
-        o.show_file = 1;
-        for (; i < argc; i++) {
-            const int is_stdin = strcmp(argv[i], "-") == 0;
-            FILE *in = is_stdin ? stdin : fopen(argv[i], "rb");
-            if (!in) {
-                perror(argv[i]);
-                io_status = 2;
-                continue;
-            }
-            if (parse_stream(in, argv[i], &f, &o, &any_failed))
-                io_status = 2;
-            if (!is_stdin)
-                fclose(in);
-        }
-    }
+    int any_failed = 0;
+    o.show_file = i < argc; /* name the file of each line when given files */
+    parse_ctx ctx = {&f, &o, &any_failed};
+    const int io_status = cli_each_input(argc, argv, i, "-", parse_each, &ctx);
     cli_field_free(&f);
     return cli_finish_output(io_status ? io_status : any_failed);
 }

@@ -68,3 +68,25 @@ int cli_finish_output(int status)
     }
     return status;
 }
+
+int cli_each_input(int argc, char **argv, int first, const char *stdin_name,
+                   cli_stream_fn each, void *ctx)
+{
+    if (first >= argc)
+        return each(stdin, stdin_name, ctx) ? 2 : 0;
+    int io_status = 0;
+    for (int i = first; i < argc; i++) {
+        const int is_stdin = strcmp(argv[i], "-") == 0;
+        FILE *in = is_stdin ? stdin : fopen(argv[i], "rb");
+        if (!in) {
+            perror(argv[i]);
+            io_status = 2;
+            continue;
+        }
+        if (each(in, argv[i], ctx))
+            io_status = 2;
+        if (!is_stdin)
+            fclose(in);
+    }
+    return io_status;
+}

@@ -29,6 +29,15 @@ int cli_is_help(const char *arg);
 /* cli_print_help - usage text on stdout; returns the exit status */
 int cli_print_help(const char *usage);
 
+/* cli_each_input - call each(in, name, ctx) for every FILE argument in
+ * argv[first..argc) ("-" is standard input), or once for standard input
+ * (named stdin_name) when there is none. A file that cannot be opened is
+ * reported with perror and the others still run. Returns 2 if any input
+ * could not be opened or read (each returned non-zero), else 0. */
+typedef int (*cli_stream_fn)(FILE *in, const char *name, void *ctx);
+int cli_each_input(int argc, char **argv, int first, const char *stdin_name,
+                   cli_stream_fn each, void *ctx);
+
 /* cli_finish_output - flush stdout; 2 when writing failed (a full disk or a
  * closed pipe must not look like success), else status */
 int cli_finish_output(int status);
