@@ -99,12 +99,11 @@ fuzz-afl-bins:
 FUZZ_SEED_DIR := build/fuzz-seeds
 FUZZ_SEED_INPUTS := $(wildcard tests/data/*/*.jsonl tests/data/*/*.py \
   tests/data/*/*.eml tests/data/*/*.mbox)
-$(FUZZ_SEED_DIR)/.stamp: fuzz/make_seeds.py $(FUZZ_SEED_INPUTS)
-	@mkdir -p $(FUZZ_SEED_DIR)
-	python3 fuzz/make_seeds.py --data tests/data --out $(FUZZ_SEED_DIR) \
-	  $(FUZZ_NAMES)
+$(FUZZ_SEED_DIR)/%/.stamp: fuzz/make_seeds.py $(FUZZ_SEED_INPUTS)
+	@rm -rf $(FUZZ_SEED_DIR)/$* && mkdir -p $(FUZZ_SEED_DIR)
+	python3 fuzz/make_seeds.py --data tests/data --out $(FUZZ_SEED_DIR) $*
 	@touch $@
-fuzz-seeds: $(FUZZ_SEED_DIR)/.stamp
+fuzz-seeds: $(patsubst %,$(FUZZ_SEED_DIR)/%/.stamp,$(FUZZ_NAMES))
 
 # Regression files replayed on their own (also part of the test suite as
 # tests/check_regressions.sh).

@@ -145,7 +145,7 @@ afl_inputs() {
     local name=$1 dir=build/fuzz-afl-in/$1
     rm -rf "$dir"
     mkdir -p "$dir"
-    find "$seeds/$name" -maxdepth 1 -type f -size -2k | sort | \
+    find "$seeds/$name" -maxdepth 1 -type f -size -2k ! -name '.*' | sort | \
         awk 'NR % 8 == 1' | head -n 150 | while read -r f; do
         cp "$f" "$dir/"
     done
