@@ -256,3 +256,50 @@ Test(coverage_api, unfold_parameters)
     cr_expect_eq(safeaddr_unfold(v, out, 8, NULL), SAFEADDR_OK);
     cr_expect_eq(memcmp(out, "a b", 3), 0);
 }
+
+/* NULL with length 0 is the empty span for every span-taking call. */
+Test(coverage_api, null_empty_spans)
+{
+    safeaddr_span empty = {NULL, 0}, c;
+    size_t pos = 0, n = 99;
+    int prod = 99;
+    cr_expect_eq(safeaddr_next_comment(empty, &pos, &c), 0);
+    cr_expect_eq(safeaddr_field_kind(empty, &prod), SAFEADDR_FIELD_OTHER);
+    cr_expect_eq(prod, 0);
+    cr_expect_eq(safeaddr_unfold(empty, NULL, 0, &n), SAFEADDR_OK);
+    cr_expect_eq(n, 0);
+}
+
+/* RFC 5322 4.5.1 (obs-optional): white space before a field's ':'; a
+ * control byte in a name makes the line no field (E_BAD_HEADER at its
+ * start, and the iterator goes on with the next line). */
+Test(coverage_api, header_field_name_edges)
+{
+    static const char wsp[] = "To : a@b.c\r\nCc\t: d@e.f\r\n\r\nbody";
+    static const char ctl[] = "\x01To: x\r\nTo: a@b.c\r\n";
+    safeaddr_header h;
+    safeaddr_error e;
+    size_t pos = 0;
+    cr_assert_eq(safeaddr_header_next(wsp, sizeof wsp - 1, &pos, &h, &e),
+                 SAFEADDR_NEXT_ITEM);
+    cr_expect_eq(h.name.len, 2);
+    cr_expect_eq(h.kind, SAFEADDR_FIELD_ADDRESS_LIST);
+    cr_expect_eq(h.value.len, 6);
+    cr_assert_eq(safeaddr_header_next(wsp, sizeof wsp - 1, &pos, &h, &e),
+                 SAFEADDR_NEXT_ITEM);
+    cr_expect_eq(memcmp(h.name.ptr, "Cc", 2), 0);
+    cr_expect_eq(h.name.len, 2);
+    cr_expect_eq(safeaddr_header_next(wsp, sizeof wsp - 1, &pos, &h, &e),
+                 SAFEADDR_NEXT_END);
+    cr_expect_eq(memcmp(wsp + pos, "body", 4), 0);
+
+    pos = 0;
+    cr_expect_eq(safeaddr_header_next(ctl, sizeof ctl - 1, &pos, &h, &e),
+                 SAFEADDR_NEXT_ERROR);
+    cr_expect_eq(e.code, SAFEADDR_E_BAD_HEADER);
+    cr_expect_eq(e.offset, 0);
+    cr_expect_eq(pos, 8);
+    cr_expect_eq(safeaddr_header_next(ctl, sizeof ctl - 1, &pos, &h, &e),
+                 SAFEADDR_NEXT_ITEM);
+    cr_expect_eq(h.value.len, 6);
+}

@@ -311,3 +311,150 @@ Test(coverage_lexer, lenient_look_ahead_keeps_byte_errors)
     cr_expect_eq(r.rc, SAFEADDR_E_NUL);
     cr_expect_eq(r.offset, 4);
 }
+
+/* With SAFEADDR_ACCEPT_LF a blank LF-folded line is obs-FWS too, and a
+ * domain literal may be folded with LF. */
+Test(coverage_lexer, lf_folding_blank_line_and_literal)
+{
+    result r;
+    static const char blank[] = "a@b.c,\n \n d@e.f";
+    static const char literal[] = "a@[1\n 2]";
+    parse(blank, sizeof blank - 1, SAFEADDR_ADDRESS_LIST, SAFEADDR_ACCEPT_LF,
+          &r);
+    cr_expect_eq(r.rc, SAFEADDR_OK);
+    cr_expect(HAS(r, D_OBS_FWS));
+    cr_expect(HAS(r, D_LF_FOLD));
+    parse(blank, sizeof blank - 1, SAFEADDR_ADDRESS_LIST, 0, &r);
+    cr_expect_eq(r.rc, SAFEADDR_E_BARE_LF);
+    cr_expect_eq(r.offset, 6);
+    parse(literal, sizeof literal - 1, SAFEADDR_ADDRESS_LIST,
+          SAFEADDR_ACCEPT_LF, &r);
+    cr_expect_eq(r.rc, SAFEADDR_OK);
+    cr_expect(HAS(r, D_LITERAL));
+}
+
+static size_t suspicious_at, suspicious_calls;
+static void record_suspicious(void *ctx, unsigned bit, size_t offset)
+{
+    (void)ctx;
+    if (bit == SAFEADDR_D_SUSPICIOUS_UNICODE_BIT) {
+        if (suspicious_calls++ == 0)
+            suspicious_at = offset;
+    }
+}
+
+/* Two invisible characters in one word: flagged at the first. */
+Test(coverage_lexer, two_suspicious_code_points_in_one_word)
+{
+    static const char s[] = "x\xe2\x80\x8b\xe2\x80\x8by <a@b.c>";
+    safeaddr_options o;
+    safeaddr_item item;
+    safeaddr_error e;
+    safeaddr_options_init(&o);
+    o.on_diag = record_suspicious;
+    suspicious_calls = 0;
+    suspicious_at = (size_t)-1;
+    cr_assert_eq(safeaddr_parse_mailbox(s, sizeof s - 1, &o, &item, &e),
+                 SAFEADDR_OK);
+    cr_expect(item.diag & SAFEADDR_D_SUSPICIOUS_UNICODE);
+    cr_expect_geq(suspicious_calls, 1);
+    cr_expect_eq(suspicious_at, 1);
+}
+
+/* '=' makes a domain no host name; only "=?...?=" is an encoded-word. */
+Test(coverage_lexer, equals_sign_in_domain_is_not_an_encoded_word)
+{
+    result r;
+    LIST("a@b=c.example", &r);
+    cr_expect_eq(r.rc, SAFEADDR_OK);
+    cr_expect(HAS(r, D_DOMAIN_NOT_HOSTNAME));
+    cr_expect(!HAS(r, D_ENCODED_WORD_IN_ADDR));
+    LIST("a@=?a?q?b?=.example", &r);
+    cr_expect(HAS(r, D_ENCODED_WORD_IN_ADDR));
+}
+
+Test(coverage_lexer, literal_after_a_display_word)
+{
+    result r;
+    LIST("a [x] <b@c.d>", &r);
+    cr_expect_eq(r.rc, SAFEADDR_E_UNEXPECTED);
+    cr_expect_eq(r.offset, 2);
+}
+
+Test(coverage_lexer, route_with_tab_before_colon)
+{
+    result r;
+    LIST("<@a.b\t:a@e.f>", &r);
+    cr_expect_eq(r.rc, SAFEADDR_OK);
+    cr_expect_eq(r.items[0].route.len, 4);
+    cr_expect_eq(memcmp(r.items[0].route.ptr, "@a.b", 4), 0);
+}
+
+/* RFC 5322 3.4: after a group's ';' only ',' or the end may follow. */
+Test(coverage_lexer, text_after_group_end)
+{
+    result r;
+    LIST("g: a@b.c; d@e.f", &r);
+    cr_expect_eq(r.rc, SAFEADDR_E_TRAILING_JUNK);
+    cr_expect_eq(r.offset, 10);
+    LIST("g:;d@e.f", &r);
+    cr_expect_eq(r.rc, SAFEADDR_E_TRAILING_JUNK);
+    cr_expect_eq(r.offset, 3);
+    LIST("g:;, d@e.f", &r);
+    cr_expect_eq(r.rc, SAFEADDR_OK);
+    cr_expect_eq(r.count, 3);
+}
+
+Test(coverage_lexer, lenient_join_then_structure_error)
+{
+    static const char s[] = "Doe, John) <j@x.y>";
+    result r;
+    parse(s, sizeof s - 1, SAFEADDR_ADDRESS_LIST, SAFEADDR_LENIENT, &r);
+    cr_expect_eq(r.rc, SAFEADDR_E_UNMATCHED_PAREN);
+    cr_expect_eq(r.offset, 9);
+}
+
+/* An '@' in an unquoted display name is read as a display name only if
+ * the angle address after it is sound; a forbidden byte inside that
+ * address is reported where it is, never hidden by the recovery
+ * (DESIGN.md: NUL, line breaks, controls, bad UTF-8 are errors at the
+ * byte; unterminated constructs at the end). */
+Test(coverage_lexer, byte_errors_behind_an_at_in_the_display_name)
+{
+    static const struct {
+        const char *s;
+        size_t len;
+        int code;
+        size_t offset;
+    } cases[] = {
+#define C(lit, code, off) {lit, sizeof(lit) - 1, SAFEADDR_##code, off}
+        C("a@b <c\0@d>", E_NUL, 6),
+        C("a@b <c@d\r>", E_BARE_CR, 8),
+        C("a@b <c@d\n>", E_BARE_LF, 8),
+        C("a@b <c@d\r\nx>", E_LINE_BREAK, 8),
+        C("a@b <c\x01@d>", E_CONTROL, 6),
+        C("a@b <c\xff@d>", E_BAD_UTF8, 6),
+        C("a@b <\"\\\r\"@d>", E_ESCAPED_LINE_BREAK, 7),
+        C("a@b <c@d (x", E_UNTERMINATED_COMMENT, 11),
+        C("a@b <\"c@d", E_UNTERMINATED_QUOTE, 9),
+        C("a@b <c@[1", E_UNTERMINATED_LITERAL, 9),
+#undef C
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        result r;
+        parse(cases[i].s, cases[i].len, SAFEADDR_ADDRESS_LIST, 0, &r);
+        cr_expect_eq(r.rc, cases[i].code, "case %zu: %s", i,
+                     safeaddr_error_name(r.rc));
+        cr_expect_eq(r.offset, cases[i].offset, "case %zu", i);
+    }
+    /* comment depth: the '(' that opens depth max+1 */
+    safeaddr_options o;
+    safeaddr_item item;
+    safeaddr_error e;
+    safeaddr_options_init(&o);
+    o.max_comment_depth = 2;
+    cr_expect_eq(safeaddr_parse_mailbox("a@b <c@d (((x)))>", 17, &o, &item,
+                                        &e),
+                 SAFEADDR_E_COMMENT_TOO_DEEP);
+    cr_expect_eq(e.offset, 11);
+}
