@@ -102,7 +102,7 @@ SAFEADDR_API void safeaddr_options_init(safeaddr_options *opts)
 static int init_fail(safeaddr_iter *it, safeaddr_error *err, int code,
                      size_t off)
 {
-    it->state_ = 2; /* error, sticky (parse.c ST_ERROR) */
+    it->state_ = SAFEADDR__ST_ERROR;
     it->error_.code = code;
     it->error_.offset = off;
     if (err)

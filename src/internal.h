@@ -14,6 +14,9 @@
 
 #define SAFEADDR__NONE SIZE_MAX /* "no offset recorded" */
 
+/* Iterator states (safeaddr_iter.state_); an error is sticky. */
+enum { SAFEADDR__ST_READY = 0, SAFEADDR__ST_DONE = 1, SAFEADDR__ST_ERROR = 2 };
+
 /* ------------------------------------------------------------ utf8.c */
 
 /* safeaddr__utf8_seq - length (2..4) of the shortest-form UTF-8 sequence

@@ -30,8 +30,6 @@
 #include "chars.h"
 #include <string.h>
 
-enum { ST_READY = 0, ST_DONE = 1, ST_ERROR = 2 };
-
 /* The addr-spec reading's position in local-part / domain. */
 enum { SIDE_LOCAL = 0, SIDE_DOMAIN = 1 };
 enum { L_EXPECT_WORD = 0, L_AFTER_WORD, L_AFTER_DOT };
@@ -798,7 +796,7 @@ static int single(const safeaddr_iter *it)
 
 static int stop(safeaddr_iter *it, safeaddr_error *err, int code, size_t off)
 {
-    it->state_ = ST_ERROR;
+    it->state_ = SAFEADDR__ST_ERROR;
     it->error_.code = code;
     it->error_.offset = off;
     if (err)
@@ -840,7 +838,7 @@ static int field_end(safeaddr_iter *it, safeaddr_item *item,
     if (it->len_ - it->line_start_ > 998)
         safeaddr__diag(it, NULL, SAFEADDR_D_LINE_TOO_LONG_BIT,
                        it->line_start_ + 998);
-    it->state_ = ST_DONE;
+    it->state_ = SAFEADDR__ST_DONE;
     return SAFEADDR_NEXT_END;
 }
 
@@ -853,12 +851,12 @@ SAFEADDR_API int safeaddr_next(safeaddr_iter *it, safeaddr_item *item,
         return SAFEADDR_NEXT_ERROR;
     if (!item)
         item = &scratch;
-    if (it->state_ == ST_ERROR) {
+    if (it->state_ == SAFEADDR__ST_ERROR) {
         if (err)
             *err = it->error_;
         return SAFEADDR_NEXT_ERROR;
     }
-    if (it->state_ == ST_DONE)
+    if (it->state_ == SAFEADDR__ST_DONE)
         return SAFEADDR_NEXT_END;
 
     for (;;) {
