@@ -243,7 +243,7 @@ long)
     say "libFuzzer, $FUZZ_SECONDS s per harness, $jobs at a time: $names"
     run_parallel lf_long_one $names
     {
-        echo "libFuzzer (ASan+UBSan), $FUZZ_SECONDS s per harness, max_len $max_len, $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null)"
+        echo "libFuzzer (ASan+UBSan), $FUZZ_SECONDS s per harness, max_len $max_len, $(date -u +%Y-%m-%dT%H:%MZ), commit ${FUZZ_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null)}"
         table_head
         for n in $names; do
             libfuzzer_summary "$n" "build/fuzz-corpus/$n" "$logs/long-$n.log"
@@ -257,7 +257,7 @@ afl)
     say "AFL++, $FUZZ_SECONDS s per harness, $jobs at a time: $names"
     run_parallel afl_long_one $names
     {
-        echo "AFL++ (ASan+UBSan), $FUZZ_SECONDS s per harness, $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null)"
+        echo "AFL++ (ASan+UBSan), $FUZZ_SECONDS s per harness, $(date -u +%Y-%m-%dT%H:%MZ), commit ${FUZZ_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null)}"
         table_head
         for n in $names; do afl_summary "$n"; done
     } | tee -a "$logs/afl-summary.txt"
