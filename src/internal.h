@@ -81,10 +81,13 @@ typedef struct {
 
 /* What skipping CFWS saw. */
 typedef struct {
-    unsigned white;    /* any WSP or folding                             */
-    unsigned comment;  /* any comment                                    */
-    size_t last_end;   /* end of the last comment, or NONE               */
+    unsigned white;     /* any WSP or folding                            */
+    unsigned comment;   /* any comment                                   */
+    size_t first_start; /* '(' of the first comment, or NONE             */
+    size_t last_end;    /* end of the last comment, or NONE              */
 } safeaddr__cfws;
+
+#define SAFEADDR__CFWS_INIT {0, 0, SAFEADDR__NONE, SAFEADDR__NONE}
 
 /* Diagnostic sink: sets the bit in *dst (an item's or the field's set)
  * and in the field set, and calls the user callback unless muted. */

@@ -249,6 +249,8 @@ int safeaddr__skip_cfws_slow(safeaddr_iter *it, safeaddr__cfws *cf,
             cf->white = 1;
             it->pos_ = pos + n;
         } else if (c == '(') {
+            if (cf->first_start == SAFEADDR__NONE)
+                cf->first_start = pos;
             safeaddr__diag(it, item_diag, SAFEADDR_D_COMMENT_BIT, pos);
             const int rc = skip_comment(it, item_diag, err);
             if (rc != SAFEADDR_OK)

@@ -325,7 +325,7 @@ static int next_token(safeaddr_iter *it, safeaddr_item *item,
                       safeaddr__token *t, unsigned *gap, size_t *comment_end,
                       int refuse_literal, safeaddr_error *err)
 {
-    safeaddr__cfws cf = {0, 0, SAFEADDR__NONE};
+    safeaddr__cfws cf = SAFEADDR__CFWS_INIT;
     int rc = safeaddr__skip_cfws(it, &cf, &item->diag, err);
     if (rc != SAFEADDR_OK)
         return rc;
@@ -760,7 +760,7 @@ static int after_element(safeaddr_iter *it, safeaddr_item *item,
                          size_t *source_end, int had_angle,
                          safeaddr_error *err)
 {
-    safeaddr__cfws cf = {0, 0, SAFEADDR__NONE};
+    safeaddr__cfws cf = SAFEADDR__CFWS_INIT;
     int rc = safeaddr__skip_cfws(it, &cf, &item->diag, err);
     if (rc != SAFEADDR_OK)
         return rc;
@@ -861,15 +861,13 @@ SAFEADDR_API int safeaddr_next(safeaddr_iter *it, safeaddr_item *item,
 
     for (;;) {
         item_clear(it, item, it->pos_);
-        safeaddr__cfws cf = {0, 0, SAFEADDR__NONE};
-        size_t lead = it->pos_;
-        /* skip white space first so a leading comment starts the source */
-        lead = safeaddr__next_stop(it, lead, SAFEADDR__STOP_NONWSP);
+        safeaddr__cfws cf = SAFEADDR__CFWS_INIT;
         if (safeaddr__skip_cfws(it, &cf, &item->diag, &e) != SAFEADDR_OK)
             return stop(it, err, e.code, e.offset);
         const size_t pos = it->pos_;
+        /* a leading comment belongs to the element's source span */
         const size_t elem_start =
-            (cf.comment && lead < pos && it->buf_[lead] == '(') ? lead : pos;
+            cf.first_start != SAFEADDR__NONE ? cf.first_start : pos;
         if (pos >= it->len_)
             return field_end(it, item, err);
         const char c = it->buf_[pos];
