@@ -516,9 +516,11 @@ static int is_grammar_error(int code)
 }
 
 /* comma_then_display - look-ahead for SAFEADDR_LENIENT, it->pos_ just
- * past a ',': do words (and more commas) follow, then a '<', with no '@'
- * on the way? Reads with diagnostics muted and puts the position back, so
- * each byte is looked at at most twice. */
+ * past a ',': do words follow, then a '<', with no '@' or ',' on the way?
+ * Reads with diagnostics muted and puts the position back. It never reads
+ * past the next ',', so each byte is looked at at most twice (a look-ahead
+ * across commas made "a b, c d, e f, ..." quadratic: found by
+ * tests/check_linear.sh). */
 static int comma_then_display(safeaddr_iter *it, safeaddr_item *item)
 {
     const size_t save_pos = it->pos_, save_line = it->line_start_;
@@ -537,7 +539,7 @@ static int comma_then_display(safeaddr_iter *it, safeaddr_item *item)
             words++;
             continue;
         }
-        if (t.kind == SAFEADDR__TK_SPECIAL && (t.ch == '.' || t.ch == ','))
+        if (t.kind == SAFEADDR__TK_SPECIAL && t.ch == '.')
             continue;
         found = words > 0 && t.kind == SAFEADDR__TK_SPECIAL && t.ch == '<';
         break;
@@ -671,10 +673,14 @@ static int parse_element(safeaddr_iter *it, safeaddr_item *item,
     if (rc != SAFEADDR_OK)
         return rc;
     const int prod = (int)it->production_;
-    /* SAFEADDR_LENIENT: "Doe, John <j@x>" is one mailbox whose display
-     * name has an unquoted ',' (mikel/mail #968, CPython #143938). */
+    /* SAFEADDR_LENIENT: "Joe Foo, PhD <j@x>" is one mailbox whose display
+     * name has an unquoted ',' (mikel/mail #968, CPython #143938). Only
+     * when the words before the ',' are not an address by themselves:
+     * "Doe, John <j@x>" is a valid list ("Doe" unqualified), and leniency
+     * never changes how a valid input is read. */
     while ((it->flags_ & SAFEADDR_LENIENT) && t.kind == SAFEADDR__TK_SPECIAL &&
            t.ch == ',' && pf.side == SIDE_LOCAL && pf.words > 0 &&
+           pf.strict_code != SAFEADDR_OK &&
            (prod == SAFEADDR_ADDRESS_LIST || prod == SAFEADDR_MAILBOX_LIST) &&
            comma_then_display(it, item)) {
         pend(&pf.phrase, SAFEADDR_D_RECOVERED_COMMA_BIT, t.start);

@@ -189,7 +189,7 @@ Test(format, roundtrip)
     };
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++)
         roundtrip(inputs[i], 0);
-    roundtrip("Doe, John <j@x.example>", SAFEADDR_LENIENT);
+    roundtrip("Joe Foo, PhD <j@x.example>", SAFEADDR_LENIENT);
     roundtrip("\"\", \"\"", SAFEADDR_LENIENT);
     roundtrip("test@[RFC-5322-\\]-domain-literal], a@[\\[]", 0);
 }

@@ -214,8 +214,11 @@ static const row rows[] = {
     OKP("\"Name <a@example.com>", AL, SAFEADDR_LENIENT, 1, "", "Name <a@example.com>", "", SAFEADDR_D_RECOVERED_QUOTE | SAFEADDR_D_NO_DOMAIN),
     ERR("\"Name <a@example.com>", UNTERMINATED_QUOTE, LEN),
     OKP("\"Doe\" <\"jd@example.com>", AL, SAFEADDR_LENIENT, 1, "Doe", "jd@example.com>", "", SAFEADDR_D_RECOVERED_QUOTE | SAFEADDR_D_RECOVERED_ANGLE),
-    OKP("Doe, John <j@example.com>", AL, SAFEADDR_LENIENT, 1, "Doe, John", "j", "example.com", SAFEADDR_D_RECOVERED_COMMA),
-    OKP("a@x.example, Doe, John <j@example.com>, b@y.example", AL, SAFEADDR_LENIENT, 3, "", "a", "x.example", SAFEADDR_D_RECOVERED_COMMA),
+    OKP("Joe Foo, PhD <j@example.com>", AL, SAFEADDR_LENIENT, 1, "Joe Foo, PhD", "j", "example.com", SAFEADDR_D_RECOVERED_COMMA),
+    OKP("a@x.example, Doe Jr, John <j@example.com>, b@y.example", AL, SAFEADDR_LENIENT, 3, "", "a", "x.example", SAFEADDR_D_RECOVERED_COMMA),
+    /* leniency never changes a valid reading: "Doe" alone is an address */
+    OKP("Doe, John <j@example.com>", AL, SAFEADDR_LENIENT, 2, "", "Doe", "", SAFEADDR_D_NO_DOMAIN),
+    ERRP("Joe Foo, Ph D, Esq <j@example.com>", AL, SAFEADDR_LENIENT, EXPECTED_ADDRESS, 7),
     OKP("Doe, j@example.com", AL, SAFEADDR_LENIENT, 2, "", "Doe", "", SAFEADDR_D_NO_DOMAIN),
 };
 
