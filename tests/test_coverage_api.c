@@ -303,3 +303,43 @@ Test(coverage_api, header_field_name_edges)
                  SAFEADDR_NEXT_ITEM);
     cr_expect_eq(h.value.len, 6);
 }
+
+/* RFC 5322 3.6.8: a field name is printable US-ASCII (33..126) only. */
+Test(coverage_api, header_name_with_8bit_byte)
+{
+    static const char s[] = "T\x80o: x\r\nTo: a@b.c\r\n";
+    safeaddr_header h;
+    safeaddr_error e;
+    size_t pos = 0;
+    cr_expect_eq(safeaddr_header_next(s, sizeof s - 1, &pos, &h, &e),
+                 SAFEADDR_NEXT_ERROR);
+    cr_expect_eq(e.code, SAFEADDR_E_BAD_HEADER);
+    cr_expect_eq(e.offset, 0);
+    cr_expect_eq(safeaddr_header_next(s, sizeof s - 1, &pos, &h, &e),
+                 SAFEADDR_NEXT_ITEM);
+    cr_expect_eq(h.kind, SAFEADDR_FIELD_ADDRESS_LIST);
+}
+
+/* safeaddr.h: settings may be NULL (the defaults), punted may be NULL. */
+Test(coverage_api, crackaddr_optional_arguments)
+{
+    static const char in[] = "Mary Smith <mary@x.test>";
+    safeaddr_crackaddr_settings s;
+    safeaddr_crackaddr_settings_init(&s);
+    char a[SAFEADDR_CRACKADDR_BUFSIZE], b[SAFEADDR_CRACKADDR_BUFSIZE];
+    size_t na = 0, nb = 0;
+    int punted = -1;
+    cr_assert_eq(safeaddr_crackaddr(in, sizeof in - 1, &s, a, sizeof a, &na,
+                                    &punted),
+                 SAFEADDR_OK);
+    cr_expect_eq(punted, 0);
+    cr_assert_eq(safeaddr_crackaddr(in, sizeof in - 1, NULL, b, sizeof b, &nb,
+                                    NULL),
+                 SAFEADDR_OK);
+    cr_expect_eq(na, nb);
+    cr_expect_eq(memcmp(a, b, na), 0);
+    /* sendmail 8.17: the name is kept, the address becomes \201g */
+    static const char want[] = "Mary Smith <\201g>";
+    cr_expect_eq(nb, sizeof want - 1);
+    cr_expect_eq(memcmp(b, want, sizeof want - 1), 0);
+}
