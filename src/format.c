@@ -287,9 +287,12 @@ SAFEADDR_API int safeaddr_quote_local(const char *text, size_t text_len,
     return quote_plain(text, text_len, 0, out, cap, len);
 }
 
-/* Is every byte of the text atext or '.'? An unqualified name is written
- * back as it was read (obs dots and all): quoting it would turn it into a
- * lone quoted string, which is not accepted without a domain. */
+/* Is every byte of the text atext or '.', and the first one not '.'? An
+ * unqualified name is written back as it was read (obs dots and all):
+ * quoting it would turn it into a lone quoted string, which is not
+ * accepted without a domain. A leading '.' cannot start a bare word
+ * (obs-local-part = word *("." word), RFC 5322 4.4), so such a name (only
+ * LENIENT reads one, from a lone quoted string) is printed quoted. */
 typedef struct {
     int ok;
     size_t n;
@@ -298,6 +301,8 @@ typedef struct {
 static void loose_put(void *ctx, unsigned char c)
 {
     loose_shape *s = ctx;
+    if (s->n == 0 && c == '.')
+        s->ok = 0;
     s->n++;
     if (c != '.' && c < 0x80 && !safeaddr__is_atext(c))
         s->ok = 0;

@@ -191,5 +191,9 @@ Test(format, roundtrip)
         roundtrip(inputs[i], 0);
     roundtrip("Joe Foo, PhD <j@x.example>", SAFEADDR_LENIENT);
     roundtrip("\"\", \"\"", SAFEADDR_LENIENT);
+    /* a lone quoted local part starting with '.' has no bare printed form
+     * (tests/regressions/format/lenient-unterminated-quoted-dot-prints-bare) */
+    roundtrip("\".\", \"..\", \".a\"", SAFEADDR_LENIENT);
+    roundtrip("\".", SAFEADDR_LENIENT);
     roundtrip("test@[RFC-5322-\\]-domain-literal], a@[\\[]", 0);
 }
