@@ -572,18 +572,37 @@ static size_t dot_atom_at(safeaddr_iter *it, size_t p)
 
 /* fast_mailbox - the shapes most header fields consist of:
  *     local@domain
- *     Display Name <local@domain>      "Quoted Name" <local@domain>
+ *     Display Name <local@domain>      "Quoted Name" <local@domain>    <>
  * with ASCII dot-atoms, plain quoted strings, single WSP runs, and then
  * WSP and ',' ';' or the end. Anything else - obsolete forms, comments,
  * folding, 8-bit bytes, escapes, every error - returns 0 with the position
  * untouched, and the general reading starts over from the same byte, so
  * the fast path never changes a result: it only skips work that these
- * shapes do not need (no diagnostics can arise in them). */
+ * shapes do not need (no diagnostics can arise in them, except the one
+ * of "<>"). */
 static int fast_mailbox(safeaddr_iter *it, safeaddr_item *item)
 {
     const char *b = it->buf_;
     const size_t len = it->len_, start = it->pos_;
     size_t p = start, display_end = start, open = SAFEADDR__NONE, at;
+    if (it->production_ != SAFEADDR_ADDR_SPEC && p + 1 < len && b[p] == '<' &&
+        b[p + 1] == '>') {
+        /* "<>", as parse_angle reads it (lists of them are a hostile
+         * pattern: their cost is all per element) */
+        p += 2;
+        if (p < len && (b[p] == ' ' || b[p] == '\t'))
+            p = safeaddr__next_stop(it, p, SAFEADDR__STOP_NONWSP);
+        if (p < len && b[p] != ',' && b[p] != ';')
+            return 0;
+        item->kind = SAFEADDR_ITEM_MAILBOX;
+        item->local = item->domain = item->addr_spec =
+            span_at(it, start + 1, start + 1);
+        item->angle = span_at(it, start, start + 2);
+        item->display = span_at(it, start, start);
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_EMPTY_ADDRESS_BIT, start);
+        it->pos_ = p;
+        return 1;
+    }
     if (it->production_ != SAFEADDR_ADDR_SPEC && p < len && b[p] == '<') {
         open = p++;
         at = dot_atom_at(it, p);
