@@ -113,6 +113,16 @@ static const row rows[] = {
     /* <> and unqualified names */
     OK("<>", 1, "", "", "", SAFEADDR_D_EMPTY_ADDRESS),
     OK("\"n\" <>", 1, "n", "", "", SAFEADDR_D_EMPTY_ADDRESS),
+    /* the "<>" fast path and the general reading around it */
+    OK("<> \t, <>", 2, "", "", "", SAFEADDR_D_EMPTY_ADDRESS),
+    OK("<> (c), <>", 2, "", "", "", SAFEADDR_D_EMPTY_ADDRESS | SAFEADDR_D_COMMENT),
+    OK("G: <>;", 1, "", "", "", SAFEADDR_D_EMPTY_ADDRESS),
+    OK("< >", 1, "", "", "", SAFEADDR_D_EMPTY_ADDRESS),
+    ERR("<>x", TRAILING_JUNK, 2),
+    ERR("<><>", SECOND_ANGLE, 2),
+    ERR("<>;", SEMICOLON, 2),
+    ERRP("<>", AS, 0, UNEXPECTED, 0),
+    ERRP("<>, <>", MB, 0, MULTIPLE_ADDRESSES, 2),
     OK("postmaster", 1, "", "postmaster", "", SAFEADDR_D_NO_DOMAIN),
     ERR("<postmaster>", NO_DOMAIN, 11),
     ERR("\"Display Name\"", NO_DOMAIN, 14),
