@@ -309,6 +309,57 @@ static void lex_atom(safeaddr_iter *it, safeaddr__token *t)
     it->pos_ = pos;
 }
 
+/* quoted_stop - a byte that stopped the scan of a quoted string at pos,
+ * other than its closing quote: the end of the input, a quoted-pair, an
+ * 8-bit byte, NUL, a line break or a control. Returns the position to
+ * scan on from, or NONE with *err set. Kept out of line so that the scan
+ * of plain quoted strings (the common case, and the hostile run of empty
+ * ones) stays a loop without a stack frame. */
+__attribute__((noinline)) static size_t quoted_stop(safeaddr_iter *it,
+                                                    safeaddr__token *t,
+                                                    size_t pos,
+                                                    safeaddr_error *err)
+{
+    const unsigned char *b = (const unsigned char *)it->buf_;
+    const size_t len = it->len_;
+    if (pos >= len || (b[pos] == '\\' && pos + 1 >= len)) {
+        /* Unterminated (or a final backslash escaping nothing: the
+         * read-past-terminator shape of Exim CVE-2019-15846). */
+        if (!(it->flags_ & SAFEADDR_LENIENT)) {
+            fail(err, SAFEADDR_E_UNTERMINATED_QUOTE, len);
+            return SAFEADDR__NONE;
+        }
+        t->recovered = 1;
+        return len;
+    }
+    const unsigned char c = b[pos];
+    if (c == '\\') {
+        unsigned char d;
+        if (escaped_byte(it, pos, &d, err) != SAFEADDR_OK)
+            return SAFEADDR__NONE;
+        if (d >= 0x80)
+            return pos + 1 + note_8bit(it, pos + 1, t);
+        if (is_control(d) && t->first_ctl == SAFEADDR__NONE)
+            t->first_ctl = pos + 1;
+        return pos + 2;
+    }
+    if (c >= 0x80)
+        return pos + note_8bit(it, pos, t);
+    if (c == 0) {
+        fail(err, SAFEADDR_E_NUL, pos);
+        return SAFEADDR__NONE;
+    }
+    if (c == '\r' || c == '\n') {
+        size_t n;
+        if (line_break(it, pos, NULL, &n, err) != SAFEADDR_OK)
+            return SAFEADDR__NONE;
+        return pos + n;
+    }
+    if (is_control(c) && t->first_ctl == SAFEADDR__NONE)
+        t->first_ctl = pos;
+    return pos + 1;
+}
+
 /* lex_quoted - RFC 5322 3.2.4 quoted-string, with obs-qtext controls
  * recorded (an error in a local part, a diagnostic in a display name). */
 static int lex_quoted(safeaddr_iter *it, safeaddr__token *t,
@@ -320,55 +371,93 @@ static int lex_quoted(safeaddr_iter *it, safeaddr__token *t,
     t->kind = SAFEADDR__TK_QUOTED;
     for (;;) {
         pos = safeaddr__next_stop(it, pos, SAFEADDR__STOP_QUOTED);
-        if (pos >= len || (b[pos] == '\\' && pos + 1 >= len)) {
-            /* Unterminated (or a final backslash escaping nothing: the
-             * read-past-terminator shape of Exim CVE-2019-15846). */
-            if (!(it->flags_ & SAFEADDR_LENIENT))
-                return fail(err, SAFEADDR_E_UNTERMINATED_QUOTE, len);
-            t->recovered = 1;
-            t->end = len;
-            it->pos_ = len;
-            return SAFEADDR_OK;
-        }
-        const unsigned char c = b[pos];
-        if (c == '"') {
+        if (pos < len && b[pos] == '"') {
             t->end = pos + 1;
             it->pos_ = pos + 1;
             return SAFEADDR_OK;
         }
-        if (c == '\\') {
-            unsigned char d;
-            const int rc = escaped_byte(it, pos, &d, err);
-            if (rc != SAFEADDR_OK)
-                return rc;
-            if (d >= 0x80) {
-                pos += 1 + note_8bit(it, pos + 1, t);
-            } else {
-                if (is_control(d) && t->first_ctl == SAFEADDR__NONE)
-                    t->first_ctl = pos + 1;
-                pos += 2;
-            }
-        } else if (c >= 0x80) {
-            pos += note_8bit(it, pos, t);
-        } else if (c == 0) {
-            return fail(err, SAFEADDR_E_NUL, pos);
-        } else if (c == '\r' || c == '\n') {
-            size_t n;
-            const int rc = line_break(it, pos, NULL, &n, err);
-            if (rc != SAFEADDR_OK)
-                return rc;
-            pos += n;
-        } else {
-            if (is_control(c) && t->first_ctl == SAFEADDR__NONE)
-                t->first_ctl = pos;
-            pos++;
+        pos = quoted_stop(it, t, pos, err);
+        if (pos == SAFEADDR__NONE)
+            return err->code;
+        if (t->recovered) { /* SAFEADDR_LENIENT closed it at the end */
+            t->end = len;
+            it->pos_ = len;
+            return SAFEADDR_OK;
         }
     }
 }
 
-/* lex_literal - RFC 5322 3.4.1 domain-literal. It is part of an address,
+/* literal_stop - as quoted_stop, for a domain literal: a byte that
+ * stopped the scan other than the closing ']'. It is part of an address,
  * so controls are errors and 8-bit bytes must be valid UTF-8 (RFC 6532
  * 3.2 extends dtext). A second '[' is an error. */
+__attribute__((noinline)) static size_t literal_stop(safeaddr_iter *it,
+                                                     safeaddr__token *t,
+                                                     size_t pos,
+                                                     safeaddr_error *err)
+{
+    const unsigned char *b = (const unsigned char *)it->buf_;
+    const size_t len = it->len_;
+    if (pos >= len) {
+        fail(err, SAFEADDR_E_UNTERMINATED_LITERAL, len);
+        return SAFEADDR__NONE;
+    }
+    const unsigned char c = b[pos];
+    if (c == '[') {
+        fail(err, SAFEADDR_E_UNEXPECTED, pos);
+        return SAFEADDR__NONE;
+    }
+    if (c == '\\') {
+        /* obs-dtext quoted-pair (RFC 5322 4.4): same policy as text */
+        if (pos + 1 >= len) {
+            fail(err, SAFEADDR_E_UNTERMINATED_LITERAL, len);
+            return SAFEADDR__NONE;
+        }
+        unsigned char d;
+        if (escaped_byte(it, pos, &d, err) != SAFEADDR_OK)
+            return SAFEADDR__NONE;
+        if (is_control(d)) {
+            fail(err, SAFEADDR_E_CONTROL, pos + 1);
+            return SAFEADDR__NONE;
+        }
+        if (d >= 0x80) {
+            const size_t seq = note_8bit(it, pos + 1, t);
+            if (t->first_bad != SAFEADDR__NONE) {
+                fail(err, SAFEADDR_E_BAD_UTF8, t->first_bad);
+                return SAFEADDR__NONE;
+            }
+            return pos + 1 + seq;
+        }
+        if (t->first_ctl == SAFEADDR__NONE)
+            t->first_ctl = pos; /* remembered as "escaped" */
+        return pos + 2;
+    }
+    if (c >= 0x80) {
+        const size_t seq = note_8bit(it, pos, t);
+        if (t->first_bad != SAFEADDR__NONE) {
+            fail(err, SAFEADDR_E_BAD_UTF8, t->first_bad);
+            return SAFEADDR__NONE;
+        }
+        return pos + seq;
+    }
+    if (c == 0) {
+        fail(err, SAFEADDR_E_NUL, pos);
+        return SAFEADDR__NONE;
+    }
+    if (c == '\r' || c == '\n') {
+        size_t n;
+        if (line_break(it, pos, NULL, &n, err) != SAFEADDR_OK)
+            return SAFEADDR__NONE;
+        return pos + n;
+    }
+    if (is_control(c)) {
+        fail(err, SAFEADDR_E_CONTROL, pos);
+        return SAFEADDR__NONE;
+    }
+    return pos + 1; /* not a stop byte after all (see lex_atom) */
+}
+
+/* lex_literal - RFC 5322 3.4.1 domain-literal. */
 static int lex_literal(safeaddr_iter *it, safeaddr__token *t,
                        safeaddr_error *err)
 {
@@ -378,53 +467,14 @@ static int lex_literal(safeaddr_iter *it, safeaddr__token *t,
     t->kind = SAFEADDR__TK_LITERAL;
     for (;;) {
         pos = safeaddr__next_stop(it, pos, SAFEADDR__STOP_LITERAL);
-        if (pos >= len)
-            return fail(err, SAFEADDR_E_UNTERMINATED_LITERAL, len);
-        const unsigned char c = b[pos];
-        if (c == ']') {
+        if (pos < len && b[pos] == ']') {
             t->end = pos + 1;
             it->pos_ = pos + 1;
             return SAFEADDR_OK;
         }
-        if (c == '[')
-            return fail(err, SAFEADDR_E_UNEXPECTED, pos);
-        if (c == '\\') {
-            /* obs-dtext quoted-pair (RFC 5322 4.4): same policy as text */
-            if (pos + 1 >= len)
-                return fail(err, SAFEADDR_E_UNTERMINATED_LITERAL, len);
-            unsigned char d;
-            const int rc = escaped_byte(it, pos, &d, err);
-            if (rc != SAFEADDR_OK)
-                return rc;
-            if (is_control(d))
-                return fail(err, SAFEADDR_E_CONTROL, pos + 1);
-            if (d >= 0x80) {
-                const size_t seq = note_8bit(it, pos + 1, t);
-                if (t->first_bad != SAFEADDR__NONE)
-                    return fail(err, SAFEADDR_E_BAD_UTF8, t->first_bad);
-                pos += 1 + seq;
-            } else {
-                if (t->first_ctl == SAFEADDR__NONE)
-                    t->first_ctl = pos; /* remembered as "escaped" */
-                pos += 2;
-            }
-        } else if (c >= 0x80) {
-            pos += note_8bit(it, pos, t);
-            if (t->first_bad != SAFEADDR__NONE)
-                return fail(err, SAFEADDR_E_BAD_UTF8, t->first_bad);
-        } else if (c == 0) {
-            return fail(err, SAFEADDR_E_NUL, pos);
-        } else if (c == '\r' || c == '\n') {
-            size_t n;
-            const int rc = line_break(it, pos, NULL, &n, err);
-            if (rc != SAFEADDR_OK)
-                return rc;
-            pos += n;
-        } else if (is_control(c)) {
-            return fail(err, SAFEADDR_E_CONTROL, pos);
-        } else {
-            pos++; /* not a stop byte after all (see lex_atom) */
-        }
+        pos = literal_stop(it, t, pos, err);
+        if (pos == SAFEADDR__NONE)
+            return err->code;
     }
 }
 
@@ -448,9 +498,9 @@ int safeaddr__lex(safeaddr_iter *it, safeaddr__token *t, safeaddr_error *err)
         lex_atom(it, t);
         return SAFEADDR_OK;
     }
-    switch (c) {
-    case '"':
+    if (c == '"') /* ahead of the switch: words are most tokens */
         return lex_quoted(it, t, err);
+    switch (c) {
     case '[':
         return lex_literal(it, t, err);
     case '.': case '@': case '<': case '>': case ',': case ';': case ':':

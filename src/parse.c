@@ -118,9 +118,15 @@ static void prefix_add(prefix *pf, const safeaddr__token *t, unsigned gap)
     pf->items++;
     pf->last_end = t->end;
     const unsigned cfws_inside = gap && pf->items > 1;
+    /* Controls, 8-bit bytes and LENIENT recovery are rare: one test for
+     * all of them (NONE is all ones, so the AND is NONE only if every
+     * offset is). */
+    const int unusual = (t->first_ctl & t->first_bad & t->first_susp) !=
+                            SAFEADDR__NONE ||
+                        t->has_8bit || t->recovered;
 
-    if (is_word) {
-        pf->words++;
+    pf->words += is_word;
+    if (is_word && unusual) {
         /* phrase reading */
         if (t->first_ctl != SAFEADDR__NONE) {
             pend(&pf->phrase, SAFEADDR_D_OBS_CONTROL_BIT, t->first_ctl);
@@ -156,12 +162,14 @@ static void prefix_add(prefix *pf, const safeaddr__token *t, unsigned gap)
             }
             /* controls and invalid UTF-8 are errors inside an address
              * (nul-control-009, sign-extension-007: never strip or mask) */
-            if (t->first_ctl != SAFEADDR__NONE)
-                strict(pf, SAFEADDR_E_CONTROL, t->first_ctl);
-            if (t->first_bad != SAFEADDR__NONE)
-                strict(pf, SAFEADDR_E_BAD_UTF8, t->first_bad);
-            if (t->has_8bit)
-                pend(&pf->addr, SAFEADDR_D_UTF8_LOCAL_BIT, t->start);
+            if (unusual) {
+                if (t->first_ctl != SAFEADDR__NONE)
+                    strict(pf, SAFEADDR_E_CONTROL, t->first_ctl);
+                if (t->first_bad != SAFEADDR__NONE)
+                    strict(pf, SAFEADDR_E_BAD_UTF8, t->first_bad);
+                if (t->has_8bit)
+                    pend(&pf->addr, SAFEADDR_D_UTF8_LOCAL_BIT, t->start);
+            }
             if (pf->local_start == SAFEADDR__NONE)
                 pf->local_start = t->start;
             pf->local_end = t->end;
@@ -321,17 +329,38 @@ static void fill_addr(safeaddr_iter *it, const prefix *pf, safeaddr_item *item)
  * skipped; *comment_end is updated with the end of the last comment. A
  * '[' is lexed as a literal unless refuse_literal, which is then the error
  * code to report at it. */
-static int next_token(safeaddr_iter *it, safeaddr_item *item,
-                      safeaddr__token *t, unsigned *gap, size_t *comment_end,
-                      int refuse_literal, safeaddr_error *err)
+/* cfws_before - the CFWS before a token, out of line: most tokens have
+ * none, and without the CFWS state on its stack next_token needs no frame
+ * (token-dense input, such as a run of empty quoted strings, is a hostile
+ * pattern whose cost is all per token). */
+__attribute__((noinline)) static int cfws_before(safeaddr_iter *it,
+                                                 safeaddr_item *item,
+                                                 unsigned *gap,
+                                                 size_t *comment_end,
+                                                 safeaddr_error *err)
 {
     safeaddr__cfws cf = SAFEADDR__CFWS_INIT;
-    int rc = safeaddr__skip_cfws(it, &cf, &item->diag, err);
+    const int rc = safeaddr__skip_cfws(it, &cf, &item->diag, err);
     if (rc != SAFEADDR_OK)
         return rc;
     *gap = cf.white || cf.comment;
     if (cf.last_end != SAFEADDR__NONE)
         *comment_end = cf.last_end;
+    return SAFEADDR_OK;
+}
+
+static inline __attribute__((always_inline)) int
+next_token(safeaddr_iter *it, safeaddr_item *item, safeaddr__token *t,
+           unsigned *gap, size_t *comment_end, int refuse_literal,
+           safeaddr_error *err)
+{
+    *gap = 0;
+    if (it->pos_ < it->len_ &&
+        safeaddr__cfws_start((unsigned char)it->buf_[it->pos_])) {
+        const int rc = cfws_before(it, item, gap, comment_end, err);
+        if (rc != SAFEADDR_OK)
+            return rc;
+    }
     if (refuse_literal && it->pos_ < it->len_ && it->buf_[it->pos_] == '[')
         return fail(err, refuse_literal, it->pos_);
     return safeaddr__lex(it, t, err);
