@@ -371,10 +371,23 @@ static int lex_quoted(safeaddr_iter *it, safeaddr__token *t,
     t->kind = SAFEADDR__TK_QUOTED;
     for (;;) {
         pos = safeaddr__next_stop(it, pos, SAFEADDR__STOP_QUOTED);
-        if (pos < len && b[pos] == '"') {
-            t->end = pos + 1;
-            it->pos_ = pos + 1;
-            return SAFEADDR_OK;
+        if (pos < len) {
+            const unsigned char c = b[pos];
+            if (c == '"') {
+                t->end = pos + 1;
+                it->pos_ = pos + 1;
+                return SAFEADDR_OK;
+            }
+            /* the frequent stops, as quoted_stop would read them */
+            if (c >= 0x80) {
+                pos += note_8bit(it, pos, t);
+                continue;
+            }
+            if (c == '\\' && pos + 1 < len && b[pos + 1] >= 0x20 &&
+                b[pos + 1] < 0x7F) {
+                pos += 2; /* a quoted-pair of a printable ASCII byte */
+                continue;
+            }
         }
         pos = quoted_stop(it, t, pos, err);
         if (pos == SAFEADDR__NONE)
