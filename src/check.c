@@ -215,40 +215,38 @@ void safeaddr__check_domain(safeaddr_iter *it, safeaddr_item *item)
     /* Host name rules: letters, digits and hyphens (RFC 1123 2.1; 8-bit
      * U-labels are left to IDNA), labels of 1..63 octets (RFC 1035 2.3.4)
      * not starting or ending with '-', and a top label that is not all
-     * digits (an IP address without brackets, ip-literal-005). */
-    uint16_t all = 0xFFFF;
+     * digits (an IP address without brackets, ip-literal-005). One pass,
+     * label by label: the classes of each label's bytes are ANDed; the top
+     * label is the last one, or the one before a trailing root dot. */
+    const unsigned char *s = (const unsigned char *)d.ptr;
+    const size_t n = d.len;
+    uint16_t all = 0xFFFF, top_all = 0xFFFF;
+    size_t labels = 0, top_len = 0;
     int hostname = 1, too_long = 0;
-    size_t labels = 0, label_start = 0;
-    for (size_t i = 0; i <= d.len; i++) {
-        if (i < d.len && d.ptr[i] != '.') {
-            all &= safeaddr__char_class[(unsigned char)d.ptr[i]];
-            continue;
-        }
-        /* a label ends at i (a trailing root dot leaves an empty one) */
-        const size_t n = i - label_start;
-        if (n > 0) {
+    size_t i = 0;
+    for (;;) {
+        const size_t label_start = i;
+        uint16_t label_all = 0xFFFF;
+        while (i < n && s[i] != '.')
+            label_all &= safeaddr__char_class[s[i++]];
+        const size_t label_len = i - label_start;
+        if (label_len > 0) {
             labels++;
-            too_long |= n > 63;
-            if (d.ptr[label_start] == '-' || d.ptr[i - 1] == '-')
-                hostname = 0;
+            too_long |= label_len > 63;
+            hostname &= s[label_start] != '-' && s[i - 1] != '-';
+            all &= label_all;
         }
-        if (i < d.len)
-            label_start = i + 1;
+        top_len = label_len;
+        top_all = label_all;
+        if (i >= n)
+            break; /* the last label is the top one */
+        i++;       /* the dot */
+        if (i == n)
+            break; /* a trailing root dot: the label before it is the top */
     }
     if (!(all & SAFEADDR__C_HOST))
         hostname = 0;
-    /* the top label: after the last dot, or before a trailing root dot */
-    size_t top_end = d.len, top = label_start;
-    if (top == d.len && d.len > 0) {
-        top_end = d.len - 1;
-        top = top_end;
-        while (top > 0 && d.ptr[top - 1] != '.')
-            top--;
-    }
-    int digits_only = top_end > top;
-    for (size_t i = top; i < top_end; i++)
-        if (!(safeaddr__char_class[(unsigned char)d.ptr[i]] & SAFEADDR__C_DIGIT))
-            digits_only = 0;
+    const int digits_only = top_len > 0 && (top_all & SAFEADDR__C_DIGIT);
     if (!hostname && memchr(d.ptr, '=', d.len) && has_encoded_word(d))
         safeaddr__diag(it, &item->diag, SAFEADDR_D_ENCODED_WORD_IN_ADDR_BIT, at);
     if (too_long)
