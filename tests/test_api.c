@@ -215,3 +215,63 @@ Test(api, kernel_reporting)
         found |= strcmp(names[i], cur) == 0;
     cr_expect(found, "kernel in use %s is one of the supported ones", cur);
 }
+
+/* After a word's first invalid byte, runs of bytes that start no UTF-8
+ * sequence (80-C1, F5-FF) are skipped in one loop (src/lex.c no_lead_run);
+ * valid and suspicious sequences after such a run must still be seen. */
+static void expect_8bit_offsets(const char *in, size_t bad, int utf8,
+                                size_t susp)
+{
+    diag_log d = {0};
+    safeaddr_options o;
+    safeaddr_options_init(&o);
+    o.on_diag = record;
+    o.diag_ctx = &d;
+    size_t n;
+    safeaddr_error e;
+    cr_assert_eq(safeaddr_parse(in, strlen(in), SAFEADDR_ADDRESS_LIST, &o, NULL, 0,
+                                &n, NULL, &e), SAFEADDR_OK, "[%s]", in);
+    cr_expect(logged(&d, SAFEADDR_D_BAD_UTF8_TEXT_BIT, bad), "[%s] bad at %zu", in, bad);
+    unsigned utf8_seen = 0, susp_seen = 0;
+    for (unsigned i = 0; i < d.count && i < 64; i++) {
+        utf8_seen += d.bits[i] == SAFEADDR_D_UTF8_TEXT_BIT;
+        susp_seen += d.bits[i] == SAFEADDR_D_SUSPICIOUS_UNICODE_BIT;
+    }
+    cr_expect_eq(utf8_seen != 0, utf8 != 0, "[%s] utf8 %u", in, utf8_seen);
+    if (susp == (size_t)-1)
+        cr_expect_eq(susp_seen, 0u, "[%s]", in);
+    else
+        cr_expect(logged(&d, SAFEADDR_D_SUSPICIOUS_UNICODE_BIT, susp), "[%s] susp at %zu",
+                  in, susp);
+}
+
+Test(api, invalid_byte_runs_keep_later_utf8)
+{
+    /* quoted display names */
+    expect_8bit_offsets("\"\xff\xff\xff\" <a@b.example>", 1, 0, (size_t)-1);
+    expect_8bit_offsets("\"a\xff\x80\xc1\xf5\xc3\xa9\" <a@b.example>", 2, 1, (size_t)-1);
+    expect_8bit_offsets("\"\xff\xff\xe2\x80\xae\" <a@b.example>", 1, 1, 3);
+    expect_8bit_offsets("\"\xff\xff\\x\xc3\xa9\" <a@b.example>", 1, 1, (size_t)-1);
+    /* atoms of a display name */
+    expect_8bit_offsets("\xff\xff\xff <a@b.example>", 0, 0, (size_t)-1);
+    expect_8bit_offsets("J\xff\xfe\xc3\xb6rg <a@b.example>", 1, 1, (size_t)-1);
+    expect_8bit_offsets("\xff\xff\xe2\x80\x8b <a@b.example>", 0, 1, 2);
+    /* a run that reaches the end of the word, then of the input */
+    expect_8bit_offsets("\xff\xff <a@b.example>, \"\xff\xff\" <c@d.example>", 0, 0,
+                        (size_t)-1);
+}
+
+/* The same run inside an address is an error at the first invalid byte. */
+Test(api, invalid_byte_runs_in_address_fail_at_first)
+{
+    size_t n;
+    safeaddr_error e;
+    const char *in = "\"a\xff\xff\xff\"@b.example";
+    cr_expect_eq(safeaddr_parse(in, strlen(in), SAFEADDR_ADDRESS_LIST, NULL, NULL, 0, &n,
+                                NULL, &e), SAFEADDR_E_BAD_UTF8);
+    cr_expect_eq(e.offset, 2u);
+    in = "a\xc3\xa9\xff\xff@b.example";
+    cr_expect_eq(safeaddr_parse(in, strlen(in), SAFEADDR_ADDRESS_LIST, NULL, NULL, 0, &n,
+                                NULL, &e), SAFEADDR_E_BAD_UTF8);
+    cr_expect_eq(e.offset, 3u);
+}
