@@ -44,23 +44,6 @@ static int has_encoded_word(safeaddr_span s)
     return 0;
 }
 
-int safeaddr__is_dot_atom(const char *s, size_t len)
-{
-    /* RFC 5322 3.2.3 dot-atom-text, with RFC 6532 UTF-8 in atext */
-    if (len == 0 || s[0] == '.' || s[len - 1] == '.')
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        const unsigned char c = (unsigned char)s[i];
-        if (c == '.') {
-            if (s[i - 1] == '.')
-                return 0;
-        } else if (!safeaddr__is_atext(c) && c < 0x80) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 void safeaddr__check_local(safeaddr_iter *it, safeaddr_item *item)
 {
     const safeaddr_span l = item->local;

@@ -138,7 +138,4 @@ void safeaddr__check_local(safeaddr_iter *it, safeaddr_item *item);
 void safeaddr__check_domain(safeaddr_iter *it, safeaddr_item *item);
 void safeaddr__check_display(safeaddr_iter *it, safeaddr_item *item);
 
-/* Bytes that may appear unquoted in a dot-atom local part. */
-int safeaddr__is_dot_atom(const char *s, size_t len);
-
 #endif
