@@ -271,6 +271,18 @@ int safeaddr__skip_cfws_slow(safeaddr_iter *it, safeaddr__cfws *cf,
  * not judged, here. Returns the bytes to advance. */
 static size_t note_8bit(safeaddr_iter *it, size_t pos, safeaddr__token *t)
 {
+    if (t->first_bad != SAFEADDR__NONE) {
+        /* Once the first invalid byte is recorded, further bytes that can
+         * start no UTF-8 sequence (80-C1, F5-FF: RFC 3629 section 4)
+         * change nothing: a whole run is skipped at once, not one call a
+         * byte (a long run of 0xFF is a hostile pattern). */
+        const unsigned char *b = (const unsigned char *)it->buf_;
+        size_t end = pos;
+        while (end < it->len_ && b[end] >= 0x80 && (b[end] < 0xC2 || b[end] > 0xF4))
+            end++;
+        if (end > pos)
+            return end - pos;
+    }
     uint32_t cp = 0;
     const size_t seq = safeaddr__utf8_seq((const unsigned char *)it->buf_ + pos,
                                           it->len_ - pos, &cp);
@@ -285,17 +297,6 @@ static size_t note_8bit(safeaddr_iter *it, size_t pos, safeaddr__token *t)
     return seq;
 }
 
-/* no_lead_run - the end of a run of bytes from pos that can start no
- * UTF-8 sequence (80-C1, F5-FF: RFC 3629 section 4). Once a token has its
- * first invalid byte recorded, note_8bit would only skip each of them,
- * one call a byte; a long run of 0xFF is a hostile pattern. */
-static size_t no_lead_run(const unsigned char *b, size_t pos, size_t len)
-{
-    while (pos < len && b[pos] >= 0x80 && (b[pos] < 0xC2 || b[pos] > 0xF4))
-        pos++;
-    return pos;
-}
-
 static void lex_atom(safeaddr_iter *it, safeaddr__token *t)
 {
     const unsigned char *b = (const unsigned char *)it->buf_;
@@ -303,10 +304,7 @@ static void lex_atom(safeaddr_iter *it, safeaddr__token *t)
     for (;;) {
         pos = safeaddr__next_stop(it, pos, SAFEADDR__STOP_ATOM);
         if (pos < it->len_ && b[pos] >= 0x80) {
-            if (t->first_bad != SAFEADDR__NONE)
-                pos = no_lead_run(b, pos, it->len_);
-            if (pos < it->len_ && b[pos] >= 0x80)
-                pos += note_8bit(it, pos, t);
+            pos += note_8bit(it, pos, t);
             continue;
         }
         /* The caller saw atext here by the byte table; should a kernel's
@@ -394,10 +392,7 @@ static int lex_quoted(safeaddr_iter *it, safeaddr__token *t,
             }
             /* the frequent stops, as quoted_stop would read them */
             if (c >= 0x80) {
-                if (t->first_bad != SAFEADDR__NONE)
-                    pos = no_lead_run(b, pos, len);
-                if (pos < len && b[pos] >= 0x80)
-                    pos += note_8bit(it, pos, t);
+                pos += note_8bit(it, pos, t);
                 continue;
             }
             if (c == '\\' && pos + 1 < len && b[pos + 1] >= 0x20 &&

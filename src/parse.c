@@ -325,10 +325,6 @@ static void fill_addr(safeaddr_iter *it, const prefix *pf, safeaddr_item *item)
     }
 }
 
-/* next_token - skip CFWS, then lex one token. *gap says whether CFWS was
- * skipped; *comment_end is updated with the end of the last comment. A
- * '[' is lexed as a literal unless refuse_literal, which is then the error
- * code to report at it. */
 /* cfws_before - the CFWS before a token, out of line: most tokens have
  * none, and without the CFWS state on its stack next_token needs no frame
  * (token-dense input, such as a run of empty quoted strings, is a hostile
@@ -349,6 +345,10 @@ __attribute__((noinline)) static int cfws_before(safeaddr_iter *it,
     return SAFEADDR_OK;
 }
 
+/* next_token - skip CFWS, then lex one token. *gap says whether CFWS was
+ * skipped; *comment_end is updated with the end of the last comment. A
+ * '[' is lexed as a literal unless refuse_literal, which is then the error
+ * code to report at it. */
 static inline __attribute__((always_inline)) int
 next_token(safeaddr_iter *it, safeaddr_item *item, safeaddr__token *t,
            unsigned *gap, size_t *comment_end, int refuse_literal,
@@ -599,6 +599,19 @@ static size_t dot_atom_at(safeaddr_iter *it, size_t p)
     }
 }
 
+/* fast_element_end - after a fast-path mailbox ending at p: a WSP run,
+ * then ',' ';' or the end. Returns where that terminator is, or NONE when
+ * something else follows (the general reading then takes the element). */
+static inline size_t fast_element_end(safeaddr_iter *it, size_t p)
+{
+    const char *b = it->buf_;
+    if (p < it->len_ && (b[p] == ' ' || b[p] == '\t'))
+        p = safeaddr__next_stop(it, p, SAFEADDR__STOP_NONWSP);
+    if (p < it->len_ && b[p] != ',' && b[p] != ';')
+        return SAFEADDR__NONE;
+    return p;
+}
+
 /* fast_mailbox - the shapes most header fields consist of:
  *     local@domain
  *     Display Name <local@domain>      "Quoted Name" <local@domain>    <>
@@ -614,25 +627,22 @@ static int fast_mailbox(safeaddr_iter *it, safeaddr_item *item)
     const char *b = it->buf_;
     const size_t len = it->len_, start = it->pos_;
     size_t p = start, display_end = start, open = SAFEADDR__NONE, at;
-    if (it->production_ != SAFEADDR_ADDR_SPEC && p + 1 < len && b[p] == '<' &&
-        b[p + 1] == '>') {
-        /* "<>", as parse_angle reads it (lists of them are a hostile
-         * pattern: their cost is all per element) */
-        p += 2;
-        if (p < len && (b[p] == ' ' || b[p] == '\t'))
-            p = safeaddr__next_stop(it, p, SAFEADDR__STOP_NONWSP);
-        if (p < len && b[p] != ',' && b[p] != ';')
-            return 0;
-        item->kind = SAFEADDR_ITEM_MAILBOX;
-        item->local = item->domain = item->addr_spec =
-            span_at(it, start + 1, start + 1);
-        item->angle = span_at(it, start, start + 2);
-        item->display = span_at(it, start, start);
-        safeaddr__diag(it, &item->diag, SAFEADDR_D_EMPTY_ADDRESS_BIT, start);
-        it->pos_ = p;
-        return 1;
-    }
     if (it->production_ != SAFEADDR_ADDR_SPEC && p < len && b[p] == '<') {
+        if (p + 1 < len && b[p + 1] == '>') {
+            /* "<>", as parse_angle reads it (lists of them are a hostile
+             * pattern: their cost is all per element) */
+            p = fast_element_end(it, p + 2);
+            if (p == SAFEADDR__NONE)
+                return 0;
+            item->kind = SAFEADDR_ITEM_MAILBOX;
+            item->local = item->domain = item->addr_spec =
+                span_at(it, start + 1, start + 1);
+            item->angle = span_at(it, start, start + 2);
+            item->display = span_at(it, start, start);
+            safeaddr__diag(it, &item->diag, SAFEADDR_D_EMPTY_ADDRESS_BIT, start);
+            it->pos_ = p;
+            return 1;
+        }
         open = p++;
         at = dot_atom_at(it, p);
     } else {
@@ -682,9 +692,8 @@ static int fast_mailbox(safeaddr_iter *it, safeaddr_item *item)
             return 0;
         end = ++p;
     }
-    if (p < len && (b[p] == ' ' || b[p] == '\t'))
-        p = safeaddr__next_stop(it, p, SAFEADDR__STOP_NONWSP);
-    if (p < len && b[p] != ',' && b[p] != ';')
+    p = fast_element_end(it, p);
+    if (p == SAFEADDR__NONE)
         return 0;
     item->kind = SAFEADDR_ITEM_MAILBOX;
     item->local = span_at(it, local, at);
