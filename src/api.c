@@ -126,7 +126,11 @@ SAFEADDR_API int safeaddr_iter_init(safeaddr_iter *it, const char *buf,
     memset(it, 0, sizeof *it);
     it->buf_ = buf ? buf : empty;
     it->len_ = len;
-    it->block_base_ = SIZE_MAX;
+    /* no block cached: 64-aligned, and farther from every offset the
+     * input can have (max_input <= 1 GiB) than 63 bytes, in both
+     * directions and modulo SIZE_MAX + 1, so safeaddr__next_stop's single
+     * "pos - block_base_ < 64" test fails for it */
+    it->block_base_ = ~(size_t)63;
     it->group_ = SAFEADDR_NO_GROUP;
     it->max_input_ = SAFEADDR_DEFAULT_MAX_INPUT;
     it->max_depth_ = SAFEADDR_DEFAULT_MAX_COMMENT_DEPTH;

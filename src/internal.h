@@ -50,9 +50,13 @@ size_t safeaddr__next_stop_slow(safeaddr_iter *it, size_t pos, int which);
 static inline size_t safeaddr__next_stop(safeaddr_iter *it, size_t pos,
                                          int which)
 {
-    const size_t base = pos & ~(size_t)63;
-    if (base == it->block_base_ && pos < it->len_) {
-        const uint64_t m = it->masks_[which] >> (pos - base);
+    /* One unsigned test for "pos is in the cached block" (it is called
+     * once per token). pos past the end needs no test of its own: every
+     * mask bit at or beyond the end is 0 (scan.h), so it falls through to
+     * the slow path, which answers len. */
+    const size_t rel = pos - it->block_base_;
+    if (rel < 64) {
+        const uint64_t m = it->masks_[which] >> rel;
         if (m != 0)
             return pos + (size_t)__builtin_ctzll(m);
     }
