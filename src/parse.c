@@ -1062,8 +1062,11 @@ SAFEADDR_API int safeaddr_next(safeaddr_iter *it, safeaddr_item *item,
         const size_t mailbox_start = elem_start;
         if (it->mailboxes_ >= it->max_addresses_)
             return stop(it, err, SAFEADDR_E_TOO_MANY_ADDRESSES, mailbox_start);
-        if (after_element(it, item, &source_end, item->angle.len != 0, &e) !=
-            SAFEADDR_OK)
+        /* At the end or at the ',' (where the fast path leaves most
+         * elements), after_element would find nothing to do: no call. */
+        if (it->pos_ < it->len_ && it->buf_[it->pos_] != ',' &&
+            after_element(it, item, &source_end, item->angle.len != 0, &e) !=
+                SAFEADDR_OK)
             return stop(it, err, e.code, e.offset);
         item->source = span_at(it, mailbox_start, source_end);
         it->sep_ = 0;
