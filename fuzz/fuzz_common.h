@@ -26,6 +26,7 @@
 #define SAFEADDR_FUZZ_COMMON_H
 
 #include "safeaddr.h"
+#include "internal.h" /* safeaddr__iter_reference */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -376,11 +377,13 @@ static inline void fz_push_item(fz_run *r, const safeaddr_item *it)
     r->items[r->count++] = *it;
 }
 
-/* fz_iterate - read buf[0..len) with the streaming API and check every
+/* fz_iterate_as - read buf[0..len) with the streaming API and check every
  * item and the error as they come. opts is copied; a diagnostic log is
- * attached to the copy. */
-static inline void fz_iterate(const char *buf, size_t len, int production,
-                              const safeaddr_options *opts, fz_run *r)
+ * attached to the copy. With `reference`, the parser reads every element
+ * token by token, without its fast paths (SAFEADDR__FLAG_REFERENCE). */
+static inline void fz_iterate_as(const char *buf, size_t len, int production,
+                                 const safeaddr_options *opts, int reference,
+                                 fz_run *r)
 {
     safeaddr_options o = *opts;
     safeaddr_iter it;
@@ -395,6 +398,8 @@ static inline void fz_iterate(const char *buf, size_t len, int production,
         r->end_rc = SAFEADDR_NEXT_ERROR;
         return;
     }
+    if (reference)
+        safeaddr__iter_reference(&it);
     const uint32_t max_addresses = fz_eff_max_addresses(&o);
     uint32_t group = SAFEADDR_NO_GROUP, groups = 0;
     size_t mailboxes = 0;
@@ -477,6 +482,12 @@ static inline void fz_iterate(const char *buf, size_t len, int production,
              "callback bits %#llx != field diag %#llx",
              (unsigned long long)r->diag.bits,
              (unsigned long long)r->field_diag);
+}
+
+static inline void fz_iterate(const char *buf, size_t len, int production,
+                              const safeaddr_options *opts, fz_run *r)
+{
+    fz_iterate_as(buf, len, production, opts, 0, r);
 }
 
 static inline int fz_run_ok(const fz_run *r)

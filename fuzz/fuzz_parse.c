@@ -10,7 +10,8 @@
  *      [0, len] at the byte its code names (fuzz_common.h);
  *   2. every scanner kernel the CPU has gives exactly the scalar result:
  *      items, error, field diagnostics and the callback sequence
- *      (SIMD.md: "the scalar path is the reference");
+ *      (SIMD.md: "the scalar path is the reference"); and the parser's
+ *      fast paths give exactly the token-by-token reading's result;
  *   3. safeaddr_parse (all at once, sizing call, too-small array) and
  *      safeaddr_parse_mailbox agree with the iterator;
  *   4. SAFEADDR_LENIENT and SAFEADDR_ACCEPT_LF never change how a valid
@@ -120,6 +121,18 @@ static void check_kernels(const char *buf, size_t len, int production,
     fz_select_kernel(orig);
 }
 
+/* The fast paths (fast_mailbox, phrase_run) never change a result: the
+ * reference reading, token by token, gives the same items, diagnostics
+ * (callbacks included, in order) and error. */
+static void check_fast_paths(const char *buf, size_t len, int production,
+                             const safeaddr_options *opts, const fz_run *ref)
+{
+    fz_run slow;
+    fz_iterate_as(buf, len, production, opts, 1, &slow);
+    fz_expect_same(ref, &slow, buf, "the fast paths read it differently");
+    fz_run_free(&slow);
+}
+
 /* Policy: bytes that make any field invalid, whatever the flags. */
 static void check_policy(const char *buf, size_t len,
                          const safeaddr_options *opts, const fz_run *r)
@@ -227,6 +240,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_run r;
     fz_iterate(buf, size, production, &opts, &r);
     check_kernels(buf, size, production, &opts, &r);
+    check_fast_paths(buf, size, production, &opts, &r);
     check_parse_api(buf, size, production, &opts, &r);
     check_policy(buf, size, &opts, &r);
     check_variants(buf, size, production, &opts, &r);

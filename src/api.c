@@ -265,3 +265,8 @@ SAFEADDR_API int safeaddr_parse_mailbox(const char *buf, size_t len,
     return safeaddr_parse(buf, len, SAFEADDR_MAILBOX, opts, item, 1, &count,
                           NULL, err);
 }
+
+void safeaddr__iter_reference(safeaddr_iter *it)
+{
+    it->flags_ |= SAFEADDR__FLAG_REFERENCE;
+}

@@ -14,6 +14,17 @@
 
 #define SAFEADDR__NONE SIZE_MAX /* "no offset recorded" */
 
+/* A private bit of safeaddr_iter.flags_, never accepted from callers
+ * (safeaddr_iter_init refuses unknown flags): read every element token by
+ * token, without parse.c's fast paths (fast_mailbox, phrase_run). That
+ * reading is the reference the fast paths must equal, byte for byte; the
+ * tests and the parse fuzzer compare the two. */
+#define SAFEADDR__FLAG_REFERENCE 0x80000000u
+
+/* Test hook: switch an initialised iterator to the reference reading
+ * (before its first safeaddr_next). */
+void safeaddr__iter_reference(safeaddr_iter *it);
+
 /* Iterator states (safeaddr_iter.state_); an error is sticky. */
 enum { SAFEADDR__ST_READY = 0, SAFEADDR__ST_DONE = 1, SAFEADDR__ST_ERROR = 2 };
 

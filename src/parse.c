@@ -443,7 +443,8 @@ static int collect(safeaddr_iter *it, safeaddr_item *item, prefix *pf,
 {
     for (;;) {
         if (pf->strict_code != SAFEADDR_OK && pf->side == SIDE_LOCAL &&
-            pf->lstate == L_AFTER_WORD)
+            pf->lstate == L_AFTER_WORD &&
+            !(it->flags_ & SAFEADDR__FLAG_REFERENCE))
             phrase_run(it, pf);
         unsigned gap = 0;
         /* a '[' after a complete address is junk after it */
@@ -785,7 +786,8 @@ static int parse_element(safeaddr_iter *it, safeaddr_item *item,
                          safeaddr_error *err)
 {
     *comment_end = 0;
-    if (it->production_ != SAFEADDR_PATH && fast_mailbox(it, item)) {
+    if (it->production_ != SAFEADDR_PATH &&
+        !(it->flags_ & SAFEADDR__FLAG_REFERENCE) && fast_mailbox(it, item)) {
         *what = EL_MAILBOX;
         return SAFEADDR_OK;
     }

@@ -87,6 +87,19 @@ static const row rows[] = {
     ERR("a@b@c", SECOND_AT, 3),
     /* 3.4 name-addr, phrases, 4.1 obs-phrase */
     OK("Joe Q. Public <john.q.public@example.com>", 1, "Joe Q. Public", "john.q.public", "example.com", SAFEADDR_D_OBS_PHRASE),
+    /* phrases past their second word, read in bulk (phrase_run in
+     * parse.c), and each thing that hands the reading back to the lexer */
+    OK("A B C D (x) <a@example.com>", 1, "A B C D", "a", "example.com", SAFEADDR_D_COMMENT),
+    OK("A B \"\" \"\" C\tD (x) <a@example.com>", 1, NULL, "a", "example.com", SAFEADDR_D_COMMENT),
+    ERR("\"\" \"\" \"\" \"\"", EXPECTED_ADDRESS, LEN),
+    ERR("\"\"\"\"\"\"\"\"\"\"", EXPECTED_ADDRESS, LEN),
+    ERR("A B C", EXPECTED_ADDRESS, LEN),
+    OK("A B\r\n C D <a@example.com>", 1, NULL, "a", "example.com", 0),
+    OK("A B C.D <a@example.com>", 1, "A B C.D", "a", "example.com", SAFEADDR_D_OBS_PHRASE),
+    ERR("A B C [x] <a@example.com>", UNEXPECTED, 6),
+    OK("A B \xc3\x87 D <a@example.com>", 1, "A B \xc3\x87 D", "a", "example.com", SAFEADDR_D_UTF8_TEXT),
+    OK("A B \"C\\\"q\" D <a@example.com>", 1, NULL, "a", "example.com", 0),
+    ERR("A B C D@example.com", EXPECTED_DOT, 2),
     OK("\"Joe Q. Public\" <john@example.com>", 1, "Joe Q. Public", "john", "example.com", 0),
     OK("Mary Smith<mary@x.test>", 1, "Mary Smith", "mary", "x.test", 0),
     OK("\"a\" \"b\" <c@d.example>", 1, "a b", "c", "d.example", 0),
