@@ -87,6 +87,18 @@ EXTRA = {
                              lambda k: b"Name <" + b"a" * k + b"@b.example"),
     "x-display-words": ("list", ADDRESS_LIST,
                         lambda k: b"word " * k + b"<a@b.example>"),
+    # phrase_run (src/parse.c) hands each of these words back to the token
+    # reader, which reads it again: the re-read must stay bounded
+    "x-phrase-comments": ("list", ADDRESS_LIST,
+                          lambda k: b"A B " + b"w (c) " * k + b"<a@b.example>"),
+    "x-phrase-escapes": ("list", ADDRESS_LIST,
+                         lambda k: b"A B " + b'"x\\"y" ' * k +
+                         b"<a@b.example>"),
+    "x-phrase-8bit": ("list", ADDRESS_LIST,
+                      lambda k: b"A B " + "\u00e9 ".encode() * k +
+                      b"<a@b.example>"),
+    "x-phrase-quoted": ("list", ADDRESS_LIST,
+                        lambda k: b"A B " + b'"x" ' * k + b"(c) <a@b.example>"),
     "x-literal": ("list", ADDRESS_LIST,
                   lambda k: b"a@[" + b"1." * k + b"1]"),
     "x-literal-escapes": ("list", ADDRESS_LIST,
