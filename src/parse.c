@@ -373,66 +373,58 @@ static int is_prefix_item(const safeaddr__token *t)
            (t->kind == SAFEADDR__TK_SPECIAL && (t->ch == '.' || t->ch == '@'));
 }
 
-/* phrase_run - once a prefix is past its second word with no dot between
- * (so its addr-spec reading has already failed and prefix_add's strict()
- * calls change nothing), a further plain word only moves counters and
- * ends; this loop takes such words in bulk. A plain word is an ASCII atom
- * or a quoted string whose first stop is its closing quote (no escape,
- * control, line break or 8-bit byte inside), after nothing or one WSP run
- * that no folding or comment follows. Anything else stops the loop before
- * its first byte (the WSP run before it included) and the token-by-token
- * reading takes it from there, so the result is that reading's, byte for
- * byte. Why: a phrase of thousands of words ("" "" "" ...) is a hostile
- * pattern whose cost is all per token. */
+/* phrase_run - once a prefix is past its second word with no dot between,
+ * its addr-spec reading has failed for good (prefix_add's strict() calls
+ * change nothing, and the address-side state - local_end, local_quoted,
+ * the pending address diagnostics - is never read again: addr_finish
+ * returns the strict error first). A further plain word then only adds to
+ * the phrase: items, words, last_end. This loop takes such words in bulk.
+ * A plain word is an ASCII atom or a quoted string whose first stop is its
+ * closing quote (no escape, control, line break or 8-bit byte inside),
+ * after nothing or one WSP run that no folding or comment follows.
+ * Anything else stops the loop before its first byte (the WSP run before
+ * it included) and the token-by-token reading takes it from there, so the
+ * result is that reading's, byte for byte (tests/test_fast_paths.c). Why:
+ * a phrase of thousands of words ("" "" "" ...) is a hostile pattern whose
+ * cost is all per token. */
 static void phrase_run(safeaddr_iter *it, prefix *pf)
 {
     const char *b = it->buf_;
     const size_t len = it->len_;
-    size_t pos = it->pos_, last_end = pf->last_end;
+    size_t pos = it->pos_;
     unsigned words = 0;
     for (;;) {
         size_t p = pos;
-        int gap = 0;
         if (p < len && (b[p] == ' ' || b[p] == '\t')) {
             p = safeaddr__next_stop(it, p + 1, SAFEADDR__STOP_NONWSP);
             if (p < len && safeaddr__cfws_start((unsigned char)b[p]))
                 break;
-            gap = 1;
         }
         if (p >= len)
             break;
-        size_t end;
         if (b[p] == '"') {
             const size_t q = safeaddr__next_stop(it, p + 1, SAFEADDR__STOP_QUOTED);
             if (q >= len || b[q] != '"')
                 break;
-            end = q + 1;
-            if (!pf->local_quoted) {
-                pf->local_quoted = 1;
-                pend(&pf->addr, SAFEADDR_D_QUOTED_LOCAL_BIT, p);
-            }
+            pos = q + 1;
         } else if (safeaddr__is_atext((unsigned char)b[p])) {
-            end = safeaddr__next_stop(it, p, SAFEADDR__STOP_ATOM);
+            const size_t e = safeaddr__next_stop(it, p, SAFEADDR__STOP_ATOM);
             /* 8-bit bytes, and a kernel the byte table disagrees with
              * (see lex_atom), are the token reader's */
-            if (end < len && ((unsigned char)b[end] >= 0x80 ||
-                              safeaddr__is_atext((unsigned char)b[end])))
+            if (e < len && ((unsigned char)b[e] >= 0x80 ||
+                            safeaddr__is_atext((unsigned char)b[e])))
                 break;
+            pos = e;
         } else {
             break;
         }
-        if (gap)
-            pend(&pf->addr, SAFEADDR_D_OBS_CFWS_IN_ADDR_BIT, p);
         words++;
-        last_end = end;
-        pos = end;
     }
     if (words == 0)
-        return; /* (a literal may have ended the prefix: local_end stays) */
+        return;
     pf->items += words;
     pf->words += words;
-    pf->last_end = last_end;
-    pf->local_end = last_end;
+    pf->last_end = pos;
     it->pos_ = pos;
 }
 
