@@ -877,11 +877,11 @@ static int parse_element(safeaddr_iter *it, safeaddr_item *item,
     return SAFEADDR_OK;
 }
 
-/* after_element - what may follow an element: CFWS, then ',' ';' or the
- * end. Trailing comments belong to the element (its source span). */
-static int after_element(safeaddr_iter *it, safeaddr_item *item,
-                         size_t *source_end, int had_angle,
-                         safeaddr_error *err)
+/* after_element_rest - what may follow an element: CFWS, then ',' ';' or
+ * the end. Trailing comments belong to the element (its source span). */
+static int
+after_element_rest(safeaddr_iter *it, safeaddr_item *item,
+                   size_t *source_end, int had_angle, safeaddr_error *err)
 {
     safeaddr__cfws cf = SAFEADDR__CFWS_INIT;
     int rc = safeaddr__skip_cfws(it, &cf, &item->diag, err);
@@ -908,6 +908,18 @@ static int after_element(safeaddr_iter *it, safeaddr_item *item,
     if (rc != SAFEADDR_OK)
         return rc;
     return fail(err, SAFEADDR_E_TRAILING_JUNK, pos);
+}
+
+/* after_element - as after_element_rest, which has nothing to do at the
+ * end or at a ',' (where the fast path leaves most elements): that case is
+ * answered without the call. */
+static inline int after_element(safeaddr_iter *it, safeaddr_item *item,
+                                size_t *source_end, int had_angle,
+                                safeaddr_error *err)
+{
+    if (it->pos_ >= it->len_ || it->buf_[it->pos_] == ',')
+        return SAFEADDR_OK;
+    return after_element_rest(it, item, source_end, had_angle, err);
 }
 
 static int single(const safeaddr_iter *it)
@@ -1056,11 +1068,8 @@ SAFEADDR_API int safeaddr_next(safeaddr_iter *it, safeaddr_item *item,
         const size_t mailbox_start = elem_start;
         if (it->mailboxes_ >= it->max_addresses_)
             return stop(it, err, SAFEADDR_E_TOO_MANY_ADDRESSES, mailbox_start);
-        /* At the end or at the ',' (where the fast path leaves most
-         * elements), after_element would find nothing to do: no call. */
-        if (it->pos_ < it->len_ && it->buf_[it->pos_] != ',' &&
-            after_element(it, item, &source_end, item->angle.len != 0, &e) !=
-                SAFEADDR_OK)
+        if (after_element(it, item, &source_end, item->angle.len != 0, &e) !=
+            SAFEADDR_OK)
             return stop(it, err, e.code, e.offset);
         item->source = span_at(it, mailbox_start, source_end);
         it->sep_ = 0;
