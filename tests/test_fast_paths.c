@@ -14,100 +14,11 @@
  * address syntax. fuzz/fuzz_parse.c checks the same property on arbitrary
  * bytes.
  */
-#include "internal.h"
+/* The fuzz harnesses' run recorder and comparison (items, error, field
+ * diagnostics, the callback sequence), with their per-item API checks. A
+ * broken API promise aborts, which Criterion reports as a crash. */
+#include "../fuzz/fuzz_common.h"
 #include <criterion/criterion.h>
-#include <stdio.h>
-#include <string.h>
-
-#define MAX_ITEMS 128
-#define MAX_DIAGS 512
-
-typedef struct {
-    unsigned bit;
-    size_t offset;
-} diag_event;
-
-typedef struct {
-    int init_rc, end_rc;
-    safeaddr_error err;
-    size_t items;
-    safeaddr_item item[MAX_ITEMS];
-    size_t diags;
-    diag_event diag[MAX_DIAGS];
-    uint64_t field_diag;
-} reading;
-
-static void on_diag(void *ctx, unsigned bit, size_t offset)
-{
-    reading *r = ctx;
-    if (r->diags < MAX_DIAGS)
-        r->diag[r->diags] = (diag_event){bit, offset};
-    r->diags++;
-}
-
-static void read_field(const char *buf, size_t len, int production,
-                       unsigned flags, int reference, reading *r)
-{
-    memset(r, 0, sizeof *r);
-    safeaddr_options o;
-    safeaddr_options_init(&o);
-    o.flags = flags;
-    o.on_diag = on_diag;
-    o.diag_ctx = r;
-    safeaddr_iter it;
-    r->init_rc = safeaddr_iter_init(&it, buf, len, production, &o, &r->err);
-    cr_assert_eq(r->init_rc, SAFEADDR_OK, "init refused a short input");
-    if (reference)
-        safeaddr__iter_reference(&it);
-    for (;;) {
-        safeaddr_item item;
-        memset(&item, 0, sizeof item);
-        r->end_rc = safeaddr_next(&it, &item, &r->err);
-        if (r->end_rc != SAFEADDR_NEXT_ITEM)
-            break;
-        cr_assert_lt(r->items, MAX_ITEMS, "more items than a test input has");
-        r->item[r->items++] = item;
-    }
-    r->field_diag = safeaddr_iter_diag(&it);
-}
-
-static int same_span(safeaddr_span a, safeaddr_span b)
-{
-    return a.ptr == b.ptr && a.len == b.len;
-}
-
-static int same_item(const safeaddr_item *a, const safeaddr_item *b)
-{
-    return a->kind == b->kind && a->group == b->group && a->diag == b->diag &&
-           same_span(a->source, b->source) && same_span(a->display, b->display) &&
-           same_span(a->local, b->local) && same_span(a->domain, b->domain) &&
-           same_span(a->addr_spec, b->addr_spec) &&
-           same_span(a->route, b->route) && same_span(a->angle, b->angle);
-}
-
-/* "" if the two readings are identical, else what differs */
-static const char *difference(const reading *a, const reading *b)
-{
-    if (a->end_rc != b->end_rc)
-        return "result";
-    if (a->end_rc == SAFEADDR_NEXT_ERROR &&
-        (a->err.code != b->err.code || a->err.offset != b->err.offset))
-        return "error code or offset";
-    if (a->items != b->items)
-        return "number of items";
-    for (size_t i = 0; i < a->items; i++)
-        if (!same_item(&a->item[i], &b->item[i]))
-            return "an item";
-    if (a->field_diag != b->field_diag)
-        return "field diagnostics";
-    if (a->diags != b->diags)
-        return "number of diagnostic callbacks";
-    for (size_t i = 0; i < a->diags && i < MAX_DIAGS; i++)
-        if (a->diag[i].bit != b->diag[i].bit ||
-            a->diag[i].offset != b->diag[i].offset)
-            return "a diagnostic callback";
-    return "";
-}
 
 static const int productions[] = {SAFEADDR_ADDRESS_LIST, SAFEADDR_MAILBOX_LIST,
                                   SAFEADDR_MAILBOX, SAFEADDR_ADDR_SPEC,
@@ -116,22 +27,27 @@ static const unsigned flag_sets[] = {
     0, SAFEADDR_LENIENT, SAFEADDR_ACCEPT_LF, SAFEADDR_REQUIRE_DOMAIN,
     SAFEADDR_LENIENT | SAFEADDR_ACCEPT_LF | SAFEADDR_REQUIRE_DOMAIN};
 
-static reading fast_reading, reference_reading; /* large: not on the stack */
-
 /* Returns the number of readings compared (all equal, or the test fails). */
 static size_t compare_both_ways(const char *buf, size_t len)
 {
     size_t n = 0;
     for (size_t p = 0; p < sizeof productions / sizeof productions[0]; p++)
         for (size_t f = 0; f < sizeof flag_sets / sizeof flag_sets[0]; f++) {
-            read_field(buf, len, productions[p], flag_sets[f], 0, &fast_reading);
-            read_field(buf, len, productions[p], flag_sets[f], 1,
-                       &reference_reading);
-            const char *why = difference(&fast_reading, &reference_reading);
-            cr_assert_str_empty(why,
-                                "[%.*s] production %d flags %#x: the fast paths "
-                                "differ from the reference reading in %s",
-                                (int)len, buf, productions[p], flag_sets[f], why);
+            safeaddr_options o;
+            safeaddr_options_init(&o);
+            o.flags = flag_sets[f];
+            fz_run fast, reference;
+            fz_iterate_as(buf, len, productions[p], &o, 0, &fast);
+            fz_iterate_as(buf, len, productions[p], &o, 1, &reference);
+            const char *why = "";
+            size_t where = 0;
+            const int same = fz_same_run(&fast, &reference, &why, &where);
+            fz_run_free(&fast);
+            fz_run_free(&reference);
+            cr_assert(same,
+                      "[%.*s] production %d flags %#x: the fast paths differ "
+                      "from the reference reading in %s (index %zu)",
+                      (int)len, buf, productions[p], flag_sets[f], why, where);
             n++;
         }
     return n;
