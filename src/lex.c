@@ -412,6 +412,20 @@ static int lex_quoted(safeaddr_iter *it, safeaddr__token *t,
     }
 }
 
+/* literal_8bit - an 8-bit byte at pos in a domain literal, raw or
+ * escaped: part of an address, so it must be valid UTF-8 (RFC 6532 3.2).
+ * Returns the position after it, or NONE with *err set. */
+static size_t literal_8bit(safeaddr_iter *it, safeaddr__token *t, size_t pos,
+                           safeaddr_error *err)
+{
+    const size_t seq = note_8bit(it, pos, t);
+    if (t->first_bad != SAFEADDR__NONE) {
+        fail(err, SAFEADDR_E_BAD_UTF8, t->first_bad);
+        return SAFEADDR__NONE;
+    }
+    return pos + seq;
+}
+
 /* literal_stop - as quoted_stop, for a domain literal: a byte that
  * stopped the scan other than the closing ']'. It is part of an address,
  * so controls are errors and 8-bit bytes must be valid UTF-8 (RFC 6532
@@ -445,26 +459,14 @@ __attribute__((noinline)) static size_t literal_stop(safeaddr_iter *it,
             fail(err, SAFEADDR_E_CONTROL, pos + 1);
             return SAFEADDR__NONE;
         }
-        if (d >= 0x80) {
-            const size_t seq = note_8bit(it, pos + 1, t);
-            if (t->first_bad != SAFEADDR__NONE) {
-                fail(err, SAFEADDR_E_BAD_UTF8, t->first_bad);
-                return SAFEADDR__NONE;
-            }
-            return pos + 1 + seq;
-        }
+        if (d >= 0x80)
+            return literal_8bit(it, t, pos + 1, err);
         if (t->first_ctl == SAFEADDR__NONE)
             t->first_ctl = pos; /* remembered as "escaped" */
         return pos + 2;
     }
-    if (c >= 0x80) {
-        const size_t seq = note_8bit(it, pos, t);
-        if (t->first_bad != SAFEADDR__NONE) {
-            fail(err, SAFEADDR_E_BAD_UTF8, t->first_bad);
-            return SAFEADDR__NONE;
-        }
-        return pos + seq;
-    }
+    if (c >= 0x80)
+        return literal_8bit(it, t, pos, err);
     if (c == 0) {
         fail(err, SAFEADDR_E_NUL, pos);
         return SAFEADDR__NONE;
