@@ -47,7 +47,7 @@ static void load_kernels(void)
     kernel_count = n;
 }
 
-static void masks_to_array(const safeaddr__block_masks *m, uint64_t a[10])
+static void masks_to_array(const safeaddr__block_masks *m, uint64_t a[SAFEADDR__MASK_COUNT])
 {
     a[0] = m->non_atext;
     a[1] = m->wsp;
@@ -59,27 +59,33 @@ static void masks_to_array(const safeaddr__block_masks *m, uint64_t a[10])
     a[7] = m->rbrack;
     a[8] = m->ctl;
     a[9] = m->high;
+    a[10] = m->ldh;
+    a[11] = m->digit;
+    a[12] = m->dot;
+    a[13] = m->hyphen;
+    a[14] = m->expand;
 }
 
 /* Every kernel on one 64-byte block of which `valid` bytes are real. */
 static void check_block(const unsigned char *block, unsigned valid,
                         size_t where)
 {
-    static const char *const names[10] = {
+    static const char *const names[SAFEADDR__MASK_COUNT] = {
         "non_atext", "wsp",    "dquote", "bslash", "lparen",
-        "rparen",    "lbrack", "rbrack", "ctl",    "high"};
+        "rparen",    "lbrack", "rbrack", "ctl",    "high",
+        "ldh",       "digit",  "dot",    "hyphen", "expand"};
     safeaddr__block_masks want, got;
-    uint64_t w[10], g[10];
+    uint64_t w[SAFEADDR__MASK_COUNT], g[SAFEADDR__MASK_COUNT];
     safeaddr__classify_scalar(block, valid, &want);
     masks_to_array(&want, w);
-    for (int m = 0; m < 10; m++)
+    for (int m = 0; m < SAFEADDR__MASK_COUNT; m++)
         FZ_CHECK((w[m] & ~safeaddr__low_bits(valid)) == 0,
                  "scalar %s has bits past valid %u", names[m], valid);
     for (size_t k = 1; k < kernel_count; k++) {
         memset(&got, 0xA5, sizeof got);
         kernel_fns[k](block, valid, &got);
         masks_to_array(&got, g);
-        for (int m = 0; m < 10; m++)
+        for (int m = 0; m < SAFEADDR__MASK_COUNT; m++)
             FZ_CHECK(g[m] == w[m],
                      "block at %zu, valid %u: kernel %s %s = %#018llx, "
                      "scalar %#018llx",

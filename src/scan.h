@@ -34,7 +34,19 @@ typedef struct {
     uint64_t ctl;       /* 0x00-0x1F except HTAB, and 0x7F (NUL, CR, LF
                            included)                                       */
     uint64_t high;      /* bytes >= 0x80                                   */
+    /* Host-name classes, read by parse.c's element fast path to judge a
+     * local part and a domain from the masks instead of byte by byte
+     * (check.c's rules: RFC 1123 2.1 letters-digits-hyphen labels). */
+    uint64_t ldh;       /* ALPHA DIGIT '-' (host name bytes but '.')       */
+    uint64_t digit;     /* '0'-'9'                                         */
+    uint64_t dot;       /* '.'                                             */
+    uint64_t hyphen;    /* '-'                                             */
+    uint64_t expand;    /* '$' '`' '=' (check.c's second look at a local
+                           part: expansion, encoded-words)                 */
 } safeaddr__block_masks;
+
+/* How many masks a block has (tests compare them as an array). */
+#define SAFEADDR__MASK_COUNT 15
 
 /* A kernel: classify block[0..64) of which the first `valid` bytes
  * (1..64) are real; bits >= valid must be 0 in every mask. block may be

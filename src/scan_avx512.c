@@ -79,6 +79,22 @@ void safeaddr__classify_avx512(const unsigned char *block, unsigned valid,
     out->rbrack = (uint64_t)eq(keep, x, ']');
     out->ctl = (uint64_t)((c0 & ~tab) | eq(keep, x, 0x7F));
     out->high = (uint64_t)(_mm512_movepi8_mask(x) & keep);
+    /* Ranges as unsigned compares of x - lo; setting bit 0x20 maps
+     * 'A'-'Z' onto 'a'-'z' and moves no other byte into that range. */
+    const __mmask64 digit = _mm512_mask_cmplt_epu8_mask(
+        keep, _mm512_sub_epi8(x, _mm512_set1_epi8('0')), _mm512_set1_epi8(10));
+    const __mmask64 alpha = _mm512_mask_cmplt_epu8_mask(
+        keep,
+        _mm512_sub_epi8(_mm512_or_si512(x, _mm512_set1_epi8(0x20)),
+                        _mm512_set1_epi8('a')),
+        _mm512_set1_epi8(26));
+    const __mmask64 hyphen = eq(keep, x, '-');
+    out->ldh = (uint64_t)(alpha | digit | hyphen);
+    out->digit = (uint64_t)digit;
+    out->dot = (uint64_t)eq(keep, x, '.');
+    out->hyphen = (uint64_t)hyphen;
+    out->expand =
+        (uint64_t)(eq(keep, x, '$') | eq(keep, x, '`') | eq(keep, x, '='));
 }
 
 #else

@@ -39,6 +39,16 @@ void safeaddr__classify_scalar(const unsigned char *block, unsigned valid,
             m.ctl |= bit;
         if (c >= 0x80)
             m.high |= bit;
+        if ((cls & SAFEADDR__C_ALNUM) || c == '-')
+            m.ldh |= bit;
+        if (cls & SAFEADDR__C_DIGIT)
+            m.digit |= bit;
+        if (c == '.')
+            m.dot |= bit;
+        if (c == '-')
+            m.hyphen |= bit;
+        if (c == '$' || c == '`' || c == '=')
+            m.expand |= bit;
     }
     *out = m;
 }

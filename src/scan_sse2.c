@@ -72,6 +72,31 @@ static inline __m128i other_specials(__m128i x)
                         _mm_or_si128(colon_semi, eq(x, '@')));
 }
 
+/* Unsigned x - lo <= span (pminub is SSE2; a signed compare would also
+ * take 8-bit bytes): the ranges of the host-name classes. */
+static inline __m128i in_range(__m128i x, char lo, char span)
+{
+    const __m128i t = _mm_sub_epi8(x, _mm_set1_epi8(lo));
+    return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t);
+}
+
+static inline __m128i digit16(__m128i x)
+{
+    return in_range(x, '0', 9);
+}
+
+/* ALPHA: setting bit 0x20 maps 'A'-'Z' onto 'a'-'z' and moves no other
+ * byte into that range. */
+static inline __m128i alpha16(__m128i x)
+{
+    return in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 25);
+}
+
+static inline __m128i expand16(__m128i x)
+{
+    return _mm_or_si128(_mm_or_si128(eq(x, '$'), eq(x, '`')), eq(x, '='));
+}
+
 void safeaddr__classify_sse2(const unsigned char *block, unsigned valid,
                              safeaddr__block_masks *out)
 {
@@ -101,6 +126,11 @@ void safeaddr__classify_sse2(const unsigned char *block, unsigned valid,
     const uint64_t non_atext = below | wsp | del | dquote | bslash | lparen |
                                rparen | lbrack | rbrack |
                                CLASS_MASK(other_specials);
+    const uint64_t digit = CLASS_MASK(digit16);
+    const uint64_t hyphen = BYTE_MASK('-');
+    const uint64_t ldh = CLASS_MASK(alpha16) | digit | hyphen;
+    const uint64_t dot = BYTE_MASK('.');
+    const uint64_t expand = CLASS_MASK(expand16);
 #undef BYTE_MASK
 #undef CLASS_MASK
     out->non_atext = non_atext & keep;
@@ -113,6 +143,11 @@ void safeaddr__classify_sse2(const unsigned char *block, unsigned valid,
     out->rbrack = rbrack & keep;
     out->ctl = ctl & keep;
     out->high = high & keep;
+    out->ldh = ldh & keep;
+    out->digit = digit & keep;
+    out->dot = dot & keep;
+    out->hyphen = hyphen & keep;
+    out->expand = expand & keep;
 }
 
 #else

@@ -56,11 +56,12 @@ static void get_kernels(kernel_list *k)
     }
 }
 
-static const char *const mask_names[10] = {
+static const char *const mask_names[SAFEADDR__MASK_COUNT] = {
     "non_atext", "wsp",    "dquote", "bslash", "lparen",
-    "rparen",    "lbrack", "rbrack", "ctl",    "high"};
+    "rparen",    "lbrack", "rbrack", "ctl",    "high",
+        "ldh",       "digit",  "dot",    "hyphen", "expand"};
 
-static void mask_array(const safeaddr__block_masks *m, uint64_t a[10])
+static void mask_array(const safeaddr__block_masks *m, uint64_t a[SAFEADDR__MASK_COUNT])
 {
     a[0] = m->non_atext;
     a[1] = m->wsp;
@@ -72,6 +73,11 @@ static void mask_array(const safeaddr__block_masks *m, uint64_t a[10])
     a[7] = m->rbrack;
     a[8] = m->ctl;
     a[9] = m->high;
+    a[10] = m->ldh;
+    a[11] = m->digit;
+    a[12] = m->dot;
+    a[13] = m->hyphen;
+    a[14] = m->expand;
 }
 
 /* Classify block with kernel i and with the oracle; fail with the first
@@ -85,10 +91,10 @@ static void expect_same(const kernel_list *k, size_t i,
     memset(&got, 0xA5, sizeof got);
     safeaddr__classify_scalar(block, valid, &want);
     k->fn[i](block, valid, &got);
-    uint64_t w[10], g[10];
+    uint64_t w[SAFEADDR__MASK_COUNT], g[SAFEADDR__MASK_COUNT];
     mask_array(&want, w);
     mask_array(&got, g);
-    for (int m = 0; m < 10; m++)
+    for (int m = 0; m < SAFEADDR__MASK_COUNT; m++)
         if (w[m] != g[m])
             cr_assert_fail("kernel %s, %s (%u, %u), valid %u: mask %s is "
                      "%#018llx, scalar %#018llx",
@@ -142,7 +148,7 @@ Test(scan_oracle, matches_rfc_byte_classes)
             block[pos] = (unsigned char)c;
             safeaddr__classify_scalar(block, 64, &m);
             const uint64_t bit = (uint64_t)1 << pos;
-            uint64_t want[10] = {0}, got[10];
+            uint64_t want[SAFEADDR__MASK_COUNT] = {0}, got[SAFEADDR__MASK_COUNT];
             want[0] = rfc_atext(c) ? 0 : bit;
             want[1] = (c == ' ' || c == '\t') ? bit : 0;
             want[2] = c == '"' ? bit : 0;
@@ -153,8 +159,23 @@ Test(scan_oracle, matches_rfc_byte_classes)
             want[7] = c == ']' ? bit : 0;
             want[8] = ((c < 0x20 && c != '\t') || c == 0x7F) ? bit : 0;
             want[9] = c >= 0x80 ? bit : 0;
+            /* the host-name classes have members in the atext filler
+             * too: every byte of the block is judged */
+            for (unsigned j = 0; j < 64; j++) {
+                const unsigned b = block[j];
+                const uint64_t jb = (uint64_t)1 << j;
+                /* RFC 1123 2.1 host name bytes: letters, digits, hyphen */
+                const int digit = b >= '0' && b <= '9';
+                const int alpha =
+                    (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z');
+                want[10] |= (alpha || digit || b == '-') ? jb : 0;
+                want[11] |= digit ? jb : 0;
+                want[12] |= b == '.' ? jb : 0;
+                want[13] |= b == '-' ? jb : 0;
+                want[14] |= (b == '$' || b == '`' || b == '=') ? jb : 0;
+            }
             mask_array(&m, got);
-            for (int i = 0; i < 10; i++)
+            for (int i = 0; i < SAFEADDR__MASK_COUNT; i++)
                 cr_assert_eq(got[i], want[i],
                              "byte %#04x at %u: %s %#llx, RFC says %#llx", c,
                              pos, mask_names[i], (unsigned long long)got[i],
@@ -200,12 +221,12 @@ Test(scan_equiv, every_length_with_garbage_beyond)
                     block[j] = (unsigned char)rng(); /* every class */
             for (size_t i = 0; i < k.count; i++) {
                 safeaddr__block_masks m;
-                uint64_t a[10];
+                uint64_t a[SAFEADDR__MASK_COUNT];
                 expect_same(&k, i, block, valid, "length, round", valid,
                             (unsigned)round);
                 k.fn[i](block, valid, &m);
                 mask_array(&m, a);
-                for (int j = 0; j < 10; j++)
+                for (int j = 0; j < SAFEADDR__MASK_COUNT; j++)
                     cr_assert_eq(a[j] & ~safeaddr__low_bits(valid), 0,
                                  "kernel %s valid %u: %s has bits past the "
                                  "end",
