@@ -333,7 +333,7 @@ typedef struct {
     size_t max_input_;
     size_t line_start_;
     size_t block_base_;      /* offset of the cached classified block      */
-    uint64_t masks_[5];      /* derived stop masks of that block           */
+    uint64_t masks_[9];      /* derived masks of that block                */
     void (*kernel_)(void);   /* block classifier chosen at init            */
     uint32_t max_depth_;
     uint32_t max_addresses_;
@@ -352,7 +352,6 @@ typedef struct {
     safeaddr_diag_fn on_diag_;
     void *diag_ctx_;
     safeaddr_error error_;
-    uint64_t reserved_[4];
 } safeaddr_iter;
 
 /* Return values of safeaddr_next */

@@ -86,6 +86,9 @@ SAFEADDR_API const char *safeaddr_severity_name(int severity)
 /* ---------------------------------------------------------- options */
 
 _Static_assert(SAFEADDR_DIAG_COUNT <= 64, "diagnostics must fit in 64 bits");
+/* The iterator lives on callers' stacks: its size is ABI (safeaddr.h). */
+_Static_assert(sizeof(safeaddr_iter) == 232 || sizeof(void *) != 8,
+               "safeaddr_iter changed size");
 _Static_assert(SAFEADDR_DEFAULT_MAX_INPUT <= SAFEADDR_CEILING_MAX_INPUT,
                "default input limit above its ceiling");
 

@@ -50,8 +50,17 @@ enum {
     SAFEADDR__STOP_QUOTED = 1,  /* " \ controls 8-bit                   */
     SAFEADDR__STOP_COMMENT = 2, /* ( ) \ controls 8-bit                 */
     SAFEADDR__STOP_LITERAL = 3, /* [ ] \ controls 8-bit                 */
-    SAFEADDR__STOP_NONWSP = 4   /* anything but SP and HTAB             */
+    SAFEADDR__STOP_NONWSP = 4,  /* anything but SP and HTAB             */
+    /* classes for parse.c's element fast path (scan.h)                  */
+    SAFEADDR__MASK_DOT = 5,     /* '.'                                   */
+    SAFEADDR__MASK_LDH = 6,     /* ALPHA DIGIT '-'                       */
+    SAFEADDR__MASK_HYPHEN = 7,  /* '-'                                   */
+    SAFEADDR__MASK_EXPAND = 8   /* '$' '`' '='                           */
 };
+
+/* Classify the 64 bytes at base (any offset below len; fewer when the
+ * input ends first) into the iterator's block cache. */
+void safeaddr__load_block(safeaddr_iter *it, size_t base);
 
 /* First offset >= pos whose byte is in stop set `which`, or len. The
  * answer usually comes from the block already classified, so that case is

@@ -25,7 +25,7 @@
 /* load_block - classify the 64-byte block at base and cache its stop
  * masks. A partial last block is copied into a zeroed local buffer first:
  * nothing is ever read past buf+len (SIMD.md section 11). */
-static void load_block(safeaddr_iter *it, size_t base)
+void safeaddr__load_block(safeaddr_iter *it, size_t base)
 {
     const safeaddr__classify_fn classify = (safeaddr__classify_fn)it->kernel_;
     const size_t avail = it->len_ - base;
@@ -47,6 +47,10 @@ static void load_block(safeaddr_iter *it, size_t base)
     it->masks_[SAFEADDR__STOP_COMMENT] = m.lparen | m.rparen | common;
     it->masks_[SAFEADDR__STOP_LITERAL] = m.lbrack | m.rbrack | common;
     it->masks_[SAFEADDR__STOP_NONWSP] = ~m.wsp & safeaddr__low_bits(valid);
+    it->masks_[SAFEADDR__MASK_DOT] = m.dot;
+    it->masks_[SAFEADDR__MASK_LDH] = m.ldh;
+    it->masks_[SAFEADDR__MASK_HYPHEN] = m.hyphen;
+    it->masks_[SAFEADDR__MASK_EXPAND] = m.expand;
     it->block_base_ = base;
 }
 
@@ -56,7 +60,7 @@ size_t safeaddr__next_stop_slow(safeaddr_iter *it, size_t pos, int which)
     while (pos < len) {
         const size_t base = pos & ~(size_t)63;
         if (base != it->block_base_)
-            load_block(it, base);
+            safeaddr__load_block(it, base);
         const uint64_t m = it->masks_[which] >> (pos - base);
         if (m != 0)
             return pos + (size_t)__builtin_ctzll(m);

@@ -768,6 +768,355 @@ static int fast_mailbox(safeaddr_iter *it, safeaddr_item *item)
     return 1;
 }
 
+/* ---------------------------------------------- element fast path */
+
+/* The element fast path reads one list element from the masks of one
+ * classified window of up to 64 bytes, the iterator's block cache: the
+ * element's structure, and check.c's shape checks, come from bit
+ * operations on them instead of a scanner call for every token and a
+ * second byte-by-byte walk for every check. A window here is the cached
+ * block seen from the element's first byte. */
+typedef struct {
+    const char *b;       /* the element's first byte                     */
+    unsigned valid;      /* bytes of the input in the window (1..64)     */
+    int at_end;          /* the window reaches the end of the input      */
+    uint64_t non_atext;
+    uint64_t stop_atom;  /* not atext and not '.', and the end sentinel  */
+    uint64_t stop_quote; /* '"' '\' controls 8-bit, and the sentinel     */
+    uint64_t non_wsp;    /* not SP or HTAB, and the sentinel             */
+    uint64_t dot, ldh, hyphen, expand;
+} window;
+
+/* Outcomes of the fast reading */
+enum { FAST_NO = 0, FAST_DONE = 1, FAST_SHORT = 2 /* ran out of window */ };
+
+/* First set bit of m at or after r (r <= 64), or 64. */
+static inline unsigned win_next(uint64_t m, unsigned r)
+{
+    if (r >= 64)
+        return 64;
+    m >>= r;
+    return m ? r + (unsigned)__builtin_ctzll(m) : 64;
+}
+
+/* Bits [a, b), 0 <= a <= b <= 64. */
+static inline uint64_t win_range(unsigned a, unsigned b)
+{
+    return safeaddr__low_bits(b) & ~safeaddr__low_bits(a);
+}
+
+/* The byte at r, or 0 past the window: the reading stops before it looks
+ * past the window unless the window ends with the input, so 0 there
+ * stands for "the end". */
+static inline unsigned char win_byte(const window *w, unsigned r)
+{
+    return r < w->valid ? (unsigned char)w->b[r] : 0;
+}
+
+static inline int win_wsp(unsigned char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* win_view - the cached block seen from start, which it holds. */
+static void win_view(const safeaddr_iter *it, size_t start, window *w)
+{
+    const unsigned rel = (unsigned)(start - it->block_base_);
+    const size_t avail = it->len_ - start;
+    const uint64_t *m = it->masks_;
+    w->b = it->buf_ + start;
+    w->valid = 64 - rel;
+    w->at_end = avail <= w->valid;
+    if (w->at_end)
+        w->valid = (unsigned)avail;
+    /* past the last byte of the input every run stops: a sentinel bit */
+    const uint64_t sentinel =
+        w->at_end && w->valid < 64 ? (uint64_t)1 << w->valid : 0;
+    w->non_atext = m[SAFEADDR__STOP_ATOM] >> rel;
+    w->dot = m[SAFEADDR__MASK_DOT] >> rel;
+    w->ldh = m[SAFEADDR__MASK_LDH] >> rel;
+    w->hyphen = m[SAFEADDR__MASK_HYPHEN] >> rel;
+    w->expand = m[SAFEADDR__MASK_EXPAND] >> rel;
+    w->stop_atom = (w->non_atext & ~w->dot) | sentinel;
+    w->stop_quote = (m[SAFEADDR__STOP_QUOTED] >> rel) | sentinel;
+    w->non_wsp = (m[SAFEADDR__STOP_NONWSP] >> rel) | sentinel;
+    if (!w->at_end && w->valid < 64)
+        w->non_wsp |= (uint64_t)1 << w->valid; /* the window's end */
+}
+
+/* win_load - make the cache a window that starts at start, or, near the
+ * end of the input, the input's last 64 bytes (no copy needed then). */
+static void win_load(safeaddr_iter *it, size_t start)
+{
+    const size_t len = it->len_;
+    safeaddr__load_block(it, len - start < 64 && len >= 64 ? len - 64 : start);
+}
+
+/* win_dot_atom - end of the ASCII dot-atom (RFC 5322 3.2.3: atoms joined
+ * by single dots) starting at r, or 0 if there is none, or 64 if it may
+ * run past the window. */
+static unsigned win_dot_atom(const window *w, unsigned r)
+{
+    if (r >= w->valid)
+        return w->at_end ? 0 : 64;
+    const unsigned e = win_next(w->stop_atom, r);
+    if (e >= w->valid && !w->at_end)
+        return 64;
+    if (e == r)
+        return 0;
+    const uint64_t dots = w->dot & win_range(r, e);
+    /* no leading, trailing or doubled dot (those are obs-local-part or
+     * errors: the general reading's) */
+    if ((dots & ((uint64_t)1 << r)) || (dots >> (e - 1)) ||
+        (dots & (dots >> 1)))
+        return 0;
+    return e;
+}
+
+/* The shape checks of check.c for a fast-path element, from the masks.
+ * Anything out of the ordinary is handed to check.c itself, which then
+ * decides alone; what is left are the cases where the rules reduce to bit
+ * tests. The diagnostics, their order and offsets are check.c's (the
+ * reference reading runs check.c on every element; tests/test_fast_paths.c
+ * compares the two). */
+static void win_checks(safeaddr_iter *it, safeaddr_item *item,
+                       const window *w, size_t start, unsigned ls,
+                       unsigned at, unsigned de, unsigned display_end,
+                       int quoted_display)
+{
+    /* Local part: a dot-atom, so at most 63 bytes and every byte atext or
+     * '.'; only '$' '`' '=' need check.c's second look. */
+    if (w->expand & win_range(ls, at)) {
+        safeaddr__check_local(it, item);
+    } else {
+        const unsigned char first = (unsigned char)w->b[ls];
+        if (first == '|' || first == '/' || first == '-') /* qmail rule 1 */
+            safeaddr__diag(it, &item->diag, SAFEADDR_D_LOCAL_METACHAR_BIT,
+                           start + ls);
+    }
+    /* Domain: an ASCII dot-atom shorter than 64 bytes, so no size limit
+     * can be reached; a host name (RFC 1123 2.1) when every byte but the
+     * dots is a letter, digit or hyphen and no label starts or ends with
+     * a hyphen. */
+    const unsigned ds = at + 1;
+    const uint64_t dom = win_range(ds, de);
+    const uint64_t dots = w->dot & dom;
+    const uint64_t label_first = (((uint64_t)1 << ds) | (dots << 1)) & dom;
+    const uint64_t label_last = (((uint64_t)1 << (de - 1)) | (dots >> 1)) & dom;
+    if ((dom & ~dots & ~w->ldh) || (w->hyphen & (label_first | label_last))) {
+        safeaddr__check_domain(it, item);
+    } else {
+        /* the top label is the one after the last dot; all digits is an
+         * IP address without brackets (ip-literal-005) */
+        unsigned i = dots ? 64 - (unsigned)__builtin_clzll(dots) : ds;
+        while (i < de && w->b[i] >= '0' && w->b[i] <= '9')
+            i++;
+        if (i == de)
+            safeaddr__diag(it, &item->diag,
+                           SAFEADDR_D_DOMAIN_NOT_HOSTNAME_BIT, start + ds);
+        if (dots == 0)
+            safeaddr__diag(it, &item->diag,
+                           SAFEADDR_D_SINGLE_LABEL_DOMAIN_BIT, start + ds);
+    }
+    /* Display name: atoms cannot hold '@' '<' '>', and an encoded-word
+     * needs a '='; quoted strings and '=' are check.c's. */
+    if (display_end &&
+        (quoted_display || (w->expand & win_range(0, display_end))))
+        safeaddr__check_display(it, item);
+}
+
+/* fast_read - fast_element's reading of the element at start from window
+ * w: FAST_DONE with the item filled and the iterator advanced, FAST_NO
+ * for a shape it leaves to the general reading, FAST_SHORT if the element
+ * may go on past the window. Nothing is changed unless FAST_DONE. */
+static inline __attribute__((always_inline)) int
+fast_read(safeaddr_iter *it, safeaddr_item *item, const window w, size_t pos0,
+          size_t start, size_t line_start)
+{
+    unsigned r = 0, ls, at, de, end, display_end = 0, open = 64;
+    int quoted_display = 0, empty_angle = 0;
+    if (w.b[0] == '<') {
+        if (w.valid < 2 && !w.at_end)
+            return FAST_SHORT;
+        if (win_byte(&w, 1) == '>') {
+            open = 0;
+            r = end = 2;
+            ls = at = de = 1; /* "<>": empty spans after the '<' */
+            empty_angle = 1;
+            goto tail;
+        }
+        open = 0;
+    } else {
+        /* words until '<'; or, if the first atom runs into '.' or '@',
+         * the local part */
+        for (int first = 1;; first = 0) {
+            if (r >= w.valid)
+                return w.at_end ? FAST_NO : FAST_SHORT;
+            if (w.b[r] == '"') {
+                const unsigned q = win_next(w.stop_quote, r + 1);
+                if (q >= w.valid)
+                    return w.at_end ? FAST_NO : FAST_SHORT;
+                if (w.b[q] != '"')
+                    return FAST_NO;
+                r = q + 1;
+                quoted_display = 1;
+            } else {
+                const unsigned e = win_next(w.non_atext, r);
+                if (e >= w.valid && !w.at_end)
+                    return FAST_SHORT;
+                if (e == r)
+                    return FAST_NO;
+                const unsigned char c = win_byte(&w, e);
+                if (first && (c == '@' || c == '.')) {
+                    ls = 0;
+                    goto local;
+                }
+                r = e;
+            }
+            display_end = r;
+            if (win_wsp(win_byte(&w, r)))
+                r = win_next(w.non_wsp, r);
+            if (r >= w.valid)
+                return w.at_end ? FAST_NO : FAST_SHORT;
+            if (w.b[r] == '<') {
+                open = r;
+                break;
+            }
+            if (r == display_end)
+                return FAST_NO; /* a word ran into something else */
+        }
+    }
+    ls = open + 1;
+local:
+    at = win_dot_atom(&w, ls);
+    if (at == 64)
+        return FAST_SHORT;
+    if (at == 0 || win_byte(&w, at) != '@')
+        return FAST_NO;
+    de = win_dot_atom(&w, at + 1);
+    if (de == 64)
+        return FAST_SHORT;
+    if (de == 0)
+        return FAST_NO;
+    r = end = de;
+    if (open != 64) {
+        if (de >= w.valid && !w.at_end)
+            return FAST_SHORT;
+        if (win_byte(&w, de) != '>')
+            return FAST_NO;
+        r = end = de + 1;
+    }
+tail:
+    if (win_wsp(win_byte(&w, r)))
+        r = win_next(w.non_wsp, r);
+    if (r >= w.valid) {
+        if (!w.at_end)
+            return FAST_SHORT;
+        r = w.valid;
+    } else if (w.b[r] == ';') {
+        if (it->group_ == SAFEADDR_NO_GROUP)
+            return FAST_NO; /* E_SEMICOLON: the general path's */
+    } else if (w.b[r] != ',') {
+        return FAST_NO;
+    }
+
+    /* the element is read: fill the item as the general path does */
+    item->kind = SAFEADDR_ITEM_MAILBOX;
+    item->group = it->group_;
+    item->diag = 0;
+    item->route = span_at(it, pos0, pos0);
+    item->source = span_at(it, start, start + end);
+    item->local = span_at(it, start + ls, start + at);
+    item->domain = span_at(it, start + (empty_angle ? at : at + 1), start + de);
+    item->addr_spec = span_at(it, start + ls, start + de);
+    if (open != 64) {
+        item->display = span_at(it, start, start + display_end);
+        item->angle = span_at(it, start + open, start + end);
+    } else {
+        item->display = item->angle = span_at(it, start, start);
+    }
+    it->line_start_ = line_start;
+    it->sep_ = 0;
+    it->pos_ = start + r;
+    if (r < w.valid && w.b[r] == ',') {
+        it->pos_++;
+        it->sep_ = 1;
+    }
+    it->mailboxes_++;
+    it->elements_++;
+    if (empty_angle) {
+        /* "<>": the null reverse-path (parse_angle) */
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_EMPTY_ADDRESS_BIT, start);
+        return FAST_DONE;
+    }
+    win_checks(it, item, &w, start, ls, at, de, display_end, quoted_display);
+    return FAST_DONE;
+}
+
+/* fast_element - one whole list element of the shapes most fields are
+ * made of:
+ *     local@domain      Display Name <local@domain>      "Name" <a@b>    <>
+ * with ASCII dot-atoms, plain quoted strings (no escape, control or 8-bit
+ * byte) and WSP runs, then WSP and ',' ';' or the end; before it, WSP and
+ * at most one fold (CRLF WSP). It does what safeaddr_next's general loop
+ * does for such an element (CFWS, parse_element, after_element, the
+ * counters and check.c's diagnostics) and returns 1. Anything else - an
+ * element longer than a window, comments, 8-bit bytes, escapes, obsolete
+ * forms, a limit, every error - returns 0 with the iterator's reading
+ * untouched (only its block cache may have moved), and the general
+ * reading takes the element from its first byte: the fast path never
+ * changes a result (tests/test_fast_paths.c, fuzz/fuzz_parse.c).
+ *
+ * The window is the cached block when it holds the element's start and
+ * enough after it; otherwise, or when the element turns out to run past
+ * the cached block, a block that starts at the element (at most two
+ * readings of the element, each bounded by the window). */
+static int fast_element(safeaddr_iter *it, safeaddr_item *item)
+{
+    const char *b = it->buf_;
+    const size_t len = it->len_, pos0 = it->pos_;
+    size_t p = pos0, line_start = it->line_start_;
+    if (it->mailboxes_ >= it->max_addresses_)
+        return 0;
+    /* CFWS before the element: WSP, one fold, WSP */
+    while (p < len && win_wsp((unsigned char)b[p]))
+        p++;
+    if (p + 2 < len && b[p] == '\r' && b[p + 1] == '\n' &&
+        win_wsp((unsigned char)b[p + 2])) {
+        if (p - line_start > 998) /* D_LINE_TOO_LONG is the general path's */
+            return 0;
+        line_start = p + 2;
+        p += 3;
+        while (p < len && win_wsp((unsigned char)b[p]))
+            p++;
+    }
+    if (p >= len)
+        return 0;
+    {
+        const unsigned char c = (unsigned char)b[p];
+        if (c != '"' && c != '<' && !safeaddr__is_atext(c))
+            return 0;
+    }
+    const size_t start = p;
+    /* a cached block with less than this much of the element left in it
+     * is not worth a first try (a typical element is 20-60 bytes) */
+    const size_t rel = start - it->block_base_;
+    int fresh = 0;
+    if (rel >= 64 || (rel > 64 - 40 && it->block_base_ + 64 < len)) {
+        win_load(it, start);
+        fresh = 1;
+    }
+    for (;;) {
+        window w;
+        win_view(it, start, &w);
+        const int rc = fast_read(it, item, w, pos0, start, line_start);
+        if (rc != FAST_SHORT || fresh)
+            return rc == FAST_DONE;
+        win_load(it, start);
+        fresh = 1;
+    }
+}
+
 /* Results of parse_element besides errors. */
 enum { EL_MAILBOX = 1, EL_GROUP_START = 2, EL_EMPTY = 3 };
 
@@ -994,7 +1343,14 @@ SAFEADDR_API int safeaddr_next(safeaddr_iter *it, safeaddr_item *item,
     if (it->state_ == SAFEADDR__ST_DONE)
         return SAFEADDR_NEXT_END;
 
+    /* the element fast path serves the list productions (the single
+     * ones have their own rules for a second element) */
+    const int fast = !(it->flags_ & SAFEADDR__FLAG_REFERENCE) &&
+                     (it->production_ == SAFEADDR_ADDRESS_LIST ||
+                      it->production_ == SAFEADDR_MAILBOX_LIST);
     for (;;) {
+        if (fast && fast_element(it, item))
+            return SAFEADDR_NEXT_ITEM;
         item_clear(it, item, it->pos_);
         safeaddr__cfws cf = SAFEADDR__CFWS_INIT;
         if (safeaddr__skip_cfws(it, &cf, &item->diag, &e) != SAFEADDR_OK)

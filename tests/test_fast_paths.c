@@ -36,6 +36,10 @@ static size_t compare_both_ways(const char *buf, size_t len)
             safeaddr_options o;
             safeaddr_options_init(&o);
             o.flags = flag_sets[f];
+            /* with every flag, also a low address limit: the limit is
+             * the general reading's error */
+            if (f == sizeof flag_sets / sizeof flag_sets[0] - 1)
+                o.max_addresses = 2;
             fz_run fast, reference;
             fz_iterate_as(buf, len, productions[p], &o, 0, &fast);
             fz_iterate_as(buf, len, productions[p], &o, 1, &reference);
@@ -72,6 +76,15 @@ static const char *const shapes[] = {
     "Joe Foo, PhD <j@example.com>", "A B C \"x\"(c)\"y\" <a@b.c>",
     "A B C \"x\r\n y\" <a@b.c>", "A B C\t\t\"\" <a@b.c>", "A B C \xe2\x80\xae <a@b.c>",
     "<@r.example:a@b.c>", "postmaster", "\"quoted\"", "<user>", "a@b, ,c@d",
+    /* fast_element's hand-overs and its checks from masks */
+    "a@b.c\r\n ,d@e.f", "<a@b.c> ;", "g: <> ;", "g: a@b.c ; h: d@e.f;",
+    "a@1.2", "a@1.b2", "a@b-.c", "a@-b.c", "a@b.-c", "a@b_c.d", "a@b.c-d.e",
+    "$a@b.c", "|a@b.c", "/a@b.c", "-a@b.c", "a=b@c.d", "a`b@c.d",
+    "=?utf-8?q?x?= <a@b.c>", "\"a@b\" <c@d.e>", "\"x<y\" <c@d.e>",
+    "a@b.c,\r\n\r\n b@c.d", "a@b.c,\r\n \r\n b@c.d", "a@b.c,\r\n\tb@c.d",
+    "a@b.c,\r\nb@c.d", "a@B.C", "a@b.c,", "a@b.c ,, d@e.f", " \t a@b.c",
+    "<a@b.c>x", "A<a@b.c>", "A <a@b.c>\"", "\"A\"<a@b.c>", "<a@b.c>  ",
+    "a@b.c;", "A B <a@b.c>;", "a@b.c d@e.f", "a@b@c.d", "<<a@b.c>>", "<>>",
 };
 
 Test(fast_paths, shapes_read_as_the_reference_reads_them)
@@ -127,4 +140,57 @@ Test(fast_paths, generated_inputs_read_as_the_reference_reads_them,
         compared += compare_both_ways(buf, len);
     }
     cr_expect_eq(compared, 25u * 4000u);
+}
+
+/* Elements at every offset from a 64-byte block and a window, of lengths
+ * around 64, in fields that end inside or just past a window, after folds
+ * and near the 998-octet line limit, with address limits: where
+ * fast_element reuses the cached block, takes a fresh one, or takes the
+ * input's last 64 bytes. */
+Test(fast_paths, elements_at_every_window_offset, .timeout = 300)
+{
+    static const char *const elements[] = {
+        "a@b.c", "<>", "John Smith <john.smith@example.com>",
+        "\"Doe, Jane\" <jane@mail.example.org>",
+        "averyveryverylonglocalpartthatgoesonandon@example.com",
+        "Some Long Display Name Here <someone.long@sub.domain.example.net>",
+        "x@123.45", "q@a-b.c-d.e",
+    };
+    static const char *const separators[] = {", ", ",\r\n ", ",", " , "};
+    const size_t ne = sizeof elements / sizeof elements[0];
+    char buf[2048];
+    size_t compared = 0;
+    for (size_t lead = 0; lead < 70; lead++)
+        for (size_t e = 0; e < ne; e++) {
+            size_t len = 0;
+            memset(buf, ' ', lead);
+            len = lead;
+            for (size_t k = 0; k < 5; k++) {
+                const char *el = elements[(e + k * 3) % ne];
+                const char *sep = separators[(lead + k) % 4];
+                memcpy(buf + len, el, strlen(el));
+                len += strlen(el);
+                if (k < 4) {
+                    memcpy(buf + len, sep, strlen(sep));
+                    len += strlen(sep);
+                }
+            }
+            compared += compare_both_ways(buf, len);
+            /* the same field cut short: the window at the end of input */
+            compared += compare_both_ways(buf, len - 1 - lead % 7);
+        }
+    /* a fold after a line of 997..1000 octets */
+    for (size_t line = 990; line < 1002; line++) {
+        size_t len = 0;
+        while (len + 7 < line) {
+            memcpy(buf + len, "a@b.c, ", 7);
+            len += 7;
+        }
+        while (len < line)
+            buf[len++] = ' ';
+        memcpy(buf + len, "\r\n a@b.c", 9);
+        len += 9;
+        compared += compare_both_ways(buf, len);
+    }
+    cr_expect_eq(compared, 25u * (70u * 2u * ne + 12u));
 }
