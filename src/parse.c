@@ -784,6 +784,7 @@ typedef struct {
     uint64_t stop_atom;  /* not atext and not '.', and the end sentinel  */
     uint64_t stop_quote; /* '"' '\' controls 8-bit, and the sentinel     */
     uint64_t non_wsp;    /* not SP or HTAB, and the sentinel             */
+    uint64_t odd;        /* '\\', controls and 8-bit bytes               */
     uint64_t dot, ldh, hyphen, expand;
 } window;
 
@@ -799,10 +800,10 @@ static inline unsigned win_next(uint64_t m, unsigned r)
     return m ? r + (unsigned)__builtin_ctzll(m) : 64;
 }
 
-/* Bits [a, b), 0 <= a <= b <= 64. */
+/* Bits [a, b), 0 <= a <= b <= 64, without a shift by 64 (UB). */
 static inline uint64_t win_range(unsigned a, unsigned b)
 {
-    return safeaddr__low_bits(b) & ~safeaddr__low_bits(a);
+    return a < b ? (~(uint64_t)0 >> (64 - (b - a))) << a : 0;
 }
 
 /* The byte at r, or 0 past the window: the reading stops before it looks
@@ -819,7 +820,7 @@ static inline int win_wsp(unsigned char c)
 }
 
 /* win_view - the cached block seen from start, which it holds. */
-static void win_view(const safeaddr_iter *it, size_t start, window *w)
+static inline void win_view(const safeaddr_iter *it, size_t start, window *w)
 {
     const unsigned rel = (unsigned)(start - it->block_base_);
     const size_t avail = it->len_ - start;
@@ -840,6 +841,9 @@ static void win_view(const safeaddr_iter *it, size_t start, window *w)
     w->stop_atom = (w->non_atext & ~w->dot) | sentinel;
     w->stop_quote = (m[SAFEADDR__STOP_QUOTED] >> rel) | sentinel;
     w->non_wsp = (m[SAFEADDR__STOP_NONWSP] >> rel) | sentinel;
+    /* '"' '(' ')' are distinct bytes, so what the quoted-string and the
+     * comment stop sets have in common is exactly '\\' controls 8-bit */
+    w->odd = (m[SAFEADDR__STOP_QUOTED] & m[SAFEADDR__STOP_COMMENT]) >> rel;
     if (!w->at_end && w->valid < 64)
         w->non_wsp |= (uint64_t)1 << w->valid; /* the window's end */
 }
@@ -855,7 +859,8 @@ static void win_load(safeaddr_iter *it, size_t start)
 /* win_dot_atom - end of the ASCII dot-atom (RFC 5322 3.2.3: atoms joined
  * by single dots) starting at r, or 0 if there is none, or 64 if it may
  * run past the window. */
-static unsigned win_dot_atom(const window *w, unsigned r)
+static inline __attribute__((always_inline)) unsigned
+win_dot_atom(const window *w, unsigned r)
 {
     if (r >= w->valid)
         return w->at_end ? 0 : 64;
@@ -867,10 +872,9 @@ static unsigned win_dot_atom(const window *w, unsigned r)
     const uint64_t dots = w->dot & win_range(r, e);
     /* no leading, trailing or doubled dot (those are obs-local-part or
      * errors: the general reading's) */
-    if ((dots & ((uint64_t)1 << r)) || (dots >> (e - 1)) ||
-        (dots & (dots >> 1)))
-        return 0;
-    return e;
+    const uint64_t bad =
+        (dots & ((uint64_t)1 << r)) | (dots >> (e - 1)) | (dots & (dots >> 1));
+    return bad ? 0 : e;
 }
 
 /* The shape checks of check.c for a fast-path element, from the masks.
@@ -925,6 +929,61 @@ static void win_checks(safeaddr_iter *it, safeaddr_item *item,
         safeaddr__check_display(it, item);
 }
 
+/* win_gap - the WSP and folds (CRLF WSP, RFC 5322 3.2.2) at *r, as the
+ * general reading's CFWS skip takes them when they raise no diagnostic:
+ * a fold after a line of more than 998 octets (D_LINE_TOO_LONG) or a line
+ * of only WSP (D_OBS_FWS) is left to it. *line_start follows the folds. */
+static inline int win_gap(const window *w, unsigned *rp, size_t start,
+                          size_t *line_start)
+{
+    unsigned r = *rp;
+    for (;;) {
+        if (win_wsp(win_byte(w, r)))
+            r = win_next(w->non_wsp, r);
+        if (r >= w->valid || w->b[r] != '\r')
+            break;
+        if (r + 3 >= w->valid)
+            return w->at_end ? FAST_NO : FAST_SHORT;
+        if (w->b[r + 1] != '\n' || !win_wsp((unsigned char)w->b[r + 2]) ||
+            start + r - *line_start > 998)
+            return FAST_NO;
+        *line_start = start + r + 2;
+        r = win_next(w->non_wsp, r + 3);
+        if (r < w->valid && (w->b[r] == '\r' || w->b[r] == '\n'))
+            return FAST_NO;
+    }
+    *rp = r;
+    return FAST_DONE;
+}
+
+/* win_atom - the end of the atom at r (RFC 5322 3.2.3 atext, and 8-bit
+ * bytes as RFC 6532 3.2 allows), given e, the first byte at or after r
+ * that is neither atext nor odd: a '\\' or a control before e ends it
+ * there. Its 8-bit bytes must be UTF-8 sequences of no suspicious code
+ * point, as the lexer's note_8bit judges them; otherwise 0, for the
+ * general reading. *has_8bit says whether there were any. */
+static unsigned win_atom(const safeaddr_iter *it, const window *w, unsigned r,
+                         unsigned e, int *has_8bit)
+{
+    uint64_t odd = w->odd & win_range(r, e);
+    *has_8bit = 0;
+    while (odd) {
+        const unsigned i = (unsigned)__builtin_ctzll(odd);
+        const unsigned char *p = (const unsigned char *)w->b + i;
+        if (*p < 0x80)
+            return i; /* '\\' or a control ends the atom */
+        uint32_t cp = 0;
+        const size_t seq = safeaddr__utf8_seq(
+            p, it->len_ - (size_t)(w->b + i - it->buf_), &cp);
+        if (seq == 0 || safeaddr__suspicious_cp(cp))
+            return 0;
+        *has_8bit = 1;
+        /* a valid sequence is all 8-bit bytes, so it ends inside [r, e) */
+        odd &= ~win_range(i, i + (unsigned)seq);
+    }
+    return e;
+}
+
 /* fast_read - fast_element's reading of the element at start from window
  * w: FAST_DONE with the item filled and the iterator advanced, FAST_NO
  * for a shape it leaves to the general reading, FAST_SHORT if the element
@@ -934,7 +993,8 @@ fast_read(safeaddr_iter *it, safeaddr_item *item, const window w, size_t pos0,
           size_t start, size_t line_start)
 {
     unsigned r = 0, ls, at, de, end, display_end = 0, open = 64;
-    int quoted_display = 0, empty_angle = 0;
+    unsigned first_dot = 64, first_8bit = 64;
+    int quoted_display = 0, empty_angle = 0, rc;
     if (w.b[0] == '<') {
         if (w.valid < 2 && !w.at_end)
             return FAST_SHORT;
@@ -947,43 +1007,77 @@ fast_read(safeaddr_iter *it, safeaddr_item *item, const window w, size_t pos0,
         }
         open = 0;
     } else {
-        /* words until '<'; or, if the first atom runs into '.' or '@',
-         * the local part */
+        /* phrase items until '<': words (atoms, UTF-8 included, and
+         * quoted strings with printable quoted-pairs) and the dots of an
+         * obs-phrase (RFC 5322 4.1), with WSP and folds between them; or,
+         * if the first atom runs into '.' or '@', the local part */
+        int after_dot = 0;
         for (int first = 1;; first = 0) {
             if (r >= w.valid)
                 return w.at_end ? FAST_NO : FAST_SHORT;
-            if (w.b[r] == '"') {
-                const unsigned q = win_next(w.stop_quote, r + 1);
-                if (q >= w.valid)
-                    return w.at_end ? FAST_NO : FAST_SHORT;
-                if (w.b[q] != '"')
-                    return FAST_NO;
+            const unsigned char c0 = (unsigned char)w.b[r];
+            if (c0 == '"') {
+                unsigned q = r + 1;
+                for (;;) {
+                    q = win_next(w.stop_quote, q);
+                    if (q >= w.valid)
+                        return w.at_end ? FAST_NO : FAST_SHORT;
+                    if (w.b[q] == '"')
+                        break;
+                    if (w.b[q] != '\\')
+                        return FAST_NO; /* controls, 8-bit */
+                    if (q + 1 >= w.valid)
+                        return w.at_end ? FAST_NO : FAST_SHORT;
+                    const unsigned char e = (unsigned char)w.b[q + 1];
+                    if (e < 0x20 || e > 0x7E)
+                        return FAST_NO; /* obs-qp, escaped line breaks */
+                    q += 2;
+                }
                 r = q + 1;
                 quoted_display = 1;
+                after_dot = 0;
+            } else if (c0 == '.' && !first) {
+                if (first_dot == 64)
+                    first_dot = r;
+                while (win_byte(&w, r) == '.')
+                    r++;
+                after_dot = 1;
             } else {
-                const unsigned e = win_next(w.non_atext, r);
+                /* an atom: atext, and 8-bit bytes checked below */
+                unsigned e = win_next(w.non_atext & ~w.odd, r);
                 if (e >= w.valid && !w.at_end)
                     return FAST_SHORT;
-                if (e == r)
+                int has_8bit = 0;
+                if (w.odd & win_range(r, e))
+                    e = win_atom(it, &w, r, e, &has_8bit);
+                if (e <= r)
                     return FAST_NO;
                 const unsigned char c = win_byte(&w, e);
                 if (first && (c == '@' || c == '.')) {
+                    if (has_8bit)
+                        return FAST_NO; /* an address with 8-bit bytes */
                     ls = 0;
                     goto local;
                 }
+                if (has_8bit && first_8bit == 64)
+                    first_8bit = r;
                 r = e;
+                after_dot = 0;
             }
             display_end = r;
-            if (win_wsp(win_byte(&w, r)))
-                r = win_next(w.non_wsp, r);
+            rc = win_gap(&w, &r, start, &line_start);
+            if (rc != FAST_DONE)
+                return rc;
             if (r >= w.valid)
                 return w.at_end ? FAST_NO : FAST_SHORT;
             if (w.b[r] == '<') {
                 open = r;
                 break;
             }
-            if (r == display_end)
-                return FAST_NO; /* a word ran into something else */
+            /* items may touch only at a dot ("J.Smith"); other neighbours
+             * are the general reading's */
+            if (r == display_end && !after_dot && w.b[r] != '.')
+                return FAST_NO;
         }
     }
     ls = open + 1;
@@ -1007,8 +1101,9 @@ local:
         r = end = de + 1;
     }
 tail:
-    if (win_wsp(win_byte(&w, r)))
-        r = win_next(w.non_wsp, r);
+    rc = win_gap(&w, &r, start, &line_start);
+    if (rc != FAST_DONE)
+        return rc;
     if (r >= w.valid) {
         if (!w.at_end)
             return FAST_SHORT;
@@ -1037,6 +1132,7 @@ tail:
     }
     it->line_start_ = line_start;
     it->sep_ = 0;
+    it->last_len_ = r;
     it->pos_ = start + r;
     if (r < w.valid && w.b[r] == ',') {
         it->pos_++;
@@ -1049,6 +1145,14 @@ tail:
         safeaddr__diag(it, &item->diag, SAFEADDR_D_EMPTY_ADDRESS_BIT, start);
         return FAST_DONE;
     }
+    /* the phrase reading's diagnostics, in bit order as flush() gives
+     * them, before check.c's */
+    if (first_dot != 64)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_OBS_PHRASE_BIT,
+                       start + first_dot);
+    if (first_8bit != 64)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_UTF8_TEXT_BIT,
+                       start + first_8bit);
     win_checks(it, item, &w, start, ls, at, de, display_end, quoted_display);
     return FAST_DONE;
 }
@@ -1071,7 +1175,8 @@ tail:
  * enough after it; otherwise, or when the element turns out to run past
  * the cached block, a block that starts at the element (at most two
  * readings of the element, each bounded by the window). */
-static int fast_element(safeaddr_iter *it, safeaddr_item *item)
+static inline __attribute__((always_inline)) int
+fast_element(safeaddr_iter *it, safeaddr_item *item)
 {
     const char *b = it->buf_;
     const size_t len = it->len_, pos0 = it->pos_;
@@ -1094,15 +1199,17 @@ static int fast_element(safeaddr_iter *it, safeaddr_item *item)
         return 0;
     {
         const unsigned char c = (unsigned char)b[p];
-        if (c != '"' && c != '<' && !safeaddr__is_atext(c))
+        if (c != '"' && c != '<' && c < 0x80 && !safeaddr__is_atext(c))
             return 0;
     }
     const size_t start = p;
-    /* a cached block with less than this much of the element left in it
-     * is not worth a first try (a typical element is 20-60 bytes) */
+    /* The cached block is tried first when it seems to hold the element:
+     * elements of one field tend to be alike, so the last one's length is
+     * the guess. A wrong guess costs one partial reading, never a result. */
     const size_t rel = start - it->block_base_;
     int fresh = 0;
-    if (rel >= 64 || (rel > 64 - 40 && it->block_base_ + 64 < len)) {
+    if (rel >= 64 || (it->block_base_ + 64 < len &&
+                      64 - rel < (size_t)it->last_len_ + 4)) {
         win_load(it, start);
         fresh = 1;
     }
@@ -1326,8 +1433,21 @@ static int field_end(safeaddr_iter *it, safeaddr_item *item,
     return SAFEADDR_NEXT_END;
 }
 
-SAFEADDR_API int safeaddr_next(safeaddr_iter *it, safeaddr_item *item,
-                               safeaddr_error *err)
+/* fast_ok - whether the element fast path serves this iterator: the list
+ * productions (the single ones have their own rules for a second
+ * element), and not the reference reading. */
+static inline int fast_ok(const safeaddr_iter *it)
+{
+    return !(it->flags_ & SAFEADDR__FLAG_REFERENCE) &&
+           (it->production_ == SAFEADDR_ADDRESS_LIST ||
+            it->production_ == SAFEADDR_MAILBOX_LIST);
+}
+
+/* next_general - safeaddr_next's whole loop. Out of line: its frame (the
+ * prefix readings' pending diagnostics) is large, and an element the fast
+ * path takes should not pay for setting it up. */
+static __attribute__((noinline)) int
+next_general(safeaddr_iter *it, safeaddr_item *item, safeaddr_error *err)
 {
     safeaddr_item scratch;
     safeaddr_error e = {SAFEADDR_OK, 0};
@@ -1343,11 +1463,7 @@ SAFEADDR_API int safeaddr_next(safeaddr_iter *it, safeaddr_item *item,
     if (it->state_ == SAFEADDR__ST_DONE)
         return SAFEADDR_NEXT_END;
 
-    /* the element fast path serves the list productions (the single
-     * ones have their own rules for a second element) */
-    const int fast = !(it->flags_ & SAFEADDR__FLAG_REFERENCE) &&
-                     (it->production_ == SAFEADDR_ADDRESS_LIST ||
-                      it->production_ == SAFEADDR_MAILBOX_LIST);
+    const int fast = fast_ok(it);
     for (;;) {
         if (fast && fast_element(it, item))
             return SAFEADDR_NEXT_ITEM;
@@ -1446,4 +1562,14 @@ SAFEADDR_API int safeaddr_next(safeaddr_iter *it, safeaddr_item *item,
             safeaddr__check_display(it, item);
         return SAFEADDR_NEXT_ITEM;
     }
+}
+
+SAFEADDR_API int safeaddr_next(safeaddr_iter *it, safeaddr_item *item,
+                               safeaddr_error *err)
+{
+    /* most elements: the fast path, in a small frame */
+    if (it && item && it->state_ == SAFEADDR__ST_READY && fast_ok(it) &&
+        fast_element(it, item))
+        return SAFEADDR_NEXT_ITEM;
+    return next_general(it, item, err);
 }
