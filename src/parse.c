@@ -770,26 +770,28 @@ static int fast_mailbox(safeaddr_iter *it, safeaddr_item *item)
 
 /* ---------------------------------------------- element fast path */
 
-/* The element fast path reads one list element from the masks of one
- * classified window of up to 64 bytes, the iterator's block cache: the
- * element's structure, and check.c's shape checks, come from bit
- * operations on them instead of a scanner call for every token and a
- * second byte-by-byte walk for every check. A window here is the cached
- * block seen from the element's first byte. */
+/* The element fast path reads one whole list element from the masks of
+ * the iterator's cached block: the element's structure, and check.c's
+ * shape checks, come from bit operations on them instead of a scanner
+ * call for every token and a second byte-by-byte walk for every check.
+ * Positions here are offsets from the block's base (0..64); the masks are
+ * read where they are cached, never copied. */
 typedef struct {
-    const char *b;       /* the element's first byte                     */
-    unsigned valid;      /* bytes of the input in the window (1..64)     */
-    int at_end;          /* the window reaches the end of the input      */
-    uint64_t non_atext;
-    uint64_t stop_atom;  /* not atext and not '.', and the end sentinel  */
-    uint64_t stop_quote; /* '"' '\' controls 8-bit, and the sentinel     */
-    uint64_t non_wsp;    /* not SP or HTAB, and the sentinel             */
-    uint64_t odd;        /* '\\', controls and 8-bit bytes               */
-    uint64_t dot, ldh, hyphen, expand;
+    const char *b;      /* the block's first byte                          */
+    const uint64_t *m;  /* its masks (it->masks_, SAFEADDR__STOP_*, _MASK_*) */
+    size_t base;        /* the block's offset in the input                 */
+    unsigned valid;     /* bytes of the input in the block (1..64)         */
+    int at_end;         /* the block reaches the end of the input          */
+    uint64_t sentinel;  /* the bit past the input's last byte, if in range */
 } window;
 
 /* Outcomes of the fast reading */
-enum { FAST_NO = 0, FAST_DONE = 1, FAST_SHORT = 2 /* ran out of window */ };
+enum {
+    FAST_NO = 0,    /* the general reading's                             */
+    FAST_DONE = 1,  /* an item read                                      */
+    FAST_SHORT = 2, /* ran out of block                                  */
+    FAST_END = 3    /* the field is complete, with nothing to report     */
+};
 
 /* First set bit of m at or after r (r <= 64), or 64. */
 static inline unsigned win_next(uint64_t m, unsigned r)
@@ -806,9 +808,9 @@ static inline uint64_t win_range(unsigned a, unsigned b)
     return a < b ? (~(uint64_t)0 >> (64 - (b - a))) << a : 0;
 }
 
-/* The byte at r, or 0 past the window: the reading stops before it looks
- * past the window unless the window ends with the input, so 0 there
- * stands for "the end". */
+/* The byte at r, or 0 past the block: the reading stops before it looks
+ * past the block unless the block ends with the input, so 0 there stands
+ * for "the end". */
 static inline unsigned char win_byte(const window *w, unsigned r)
 {
     return r < w->valid ? (unsigned char)w->b[r] : 0;
@@ -819,36 +821,40 @@ static inline int win_wsp(unsigned char c)
     return c == ' ' || c == '\t';
 }
 
-/* win_view - the cached block seen from start, which it holds. */
-static inline void win_view(const safeaddr_iter *it, size_t start, window *w)
+/* A reading that ran out of the block: at the end of the input the shape
+ * is incomplete (the general reading names the error), otherwise it may
+ * go on in the next block. */
+static inline int win_out(const window *w)
 {
-    const unsigned rel = (unsigned)(start - it->block_base_);
-    const size_t avail = it->len_ - start;
-    const uint64_t *m = it->masks_;
-    w->b = it->buf_ + start;
-    w->valid = 64 - rel;
-    w->at_end = avail <= w->valid;
-    if (w->at_end)
-        w->valid = (unsigned)avail;
-    /* past the last byte of the input every run stops: a sentinel bit */
-    const uint64_t sentinel =
-        w->at_end && w->valid < 64 ? (uint64_t)1 << w->valid : 0;
-    w->non_atext = m[SAFEADDR__STOP_ATOM] >> rel;
-    w->dot = m[SAFEADDR__MASK_DOT] >> rel;
-    w->ldh = m[SAFEADDR__MASK_LDH] >> rel;
-    w->hyphen = m[SAFEADDR__MASK_HYPHEN] >> rel;
-    w->expand = m[SAFEADDR__MASK_EXPAND] >> rel;
-    w->stop_atom = (w->non_atext & ~w->dot) | sentinel;
-    w->stop_quote = (m[SAFEADDR__STOP_QUOTED] >> rel) | sentinel;
-    w->non_wsp = (m[SAFEADDR__STOP_NONWSP] >> rel) | sentinel;
-    /* '"' '(' ')' are distinct bytes, so what the quoted-string and the
-     * comment stop sets have in common is exactly '\\' controls 8-bit */
-    w->odd = (m[SAFEADDR__STOP_QUOTED] & m[SAFEADDR__STOP_COMMENT]) >> rel;
-    if (!w->at_end && w->valid < 64)
-        w->non_wsp |= (uint64_t)1 << w->valid; /* the window's end */
+    return w->at_end ? FAST_NO : FAST_SHORT;
 }
 
-/* win_load - make the cache a window that starts at start, or, near the
+/* The stop sets, with the end sentinel: runs stop where the input does. */
+static inline uint64_t win_stop_atom(const window *w) /* not atext, not '.' */
+{
+    return (w->m[SAFEADDR__STOP_ATOM] & ~w->m[SAFEADDR__MASK_DOT]) |
+           w->sentinel;
+}
+
+/* '\' controls 8-bit: what the quoted-string and comment stop sets have in
+ * common, since '"' '(' ')' are distinct bytes */
+static inline uint64_t win_odd(const window *w)
+{
+    return w->m[SAFEADDR__STOP_QUOTED] & w->m[SAFEADDR__STOP_COMMENT];
+}
+
+static inline void win_view(const safeaddr_iter *it, window *w)
+{
+    w->base = it->block_base_;
+    w->b = it->buf_ + w->base;
+    w->m = it->masks_;
+    const size_t avail = it->len_ - w->base;
+    w->at_end = avail <= 64;
+    w->valid = w->at_end ? (unsigned)avail : 64;
+    w->sentinel = w->valid < 64 ? (uint64_t)1 << w->valid : 0;
+}
+
+/* win_load - make the cache a block that starts at start, or, near the
  * end of the input, the input's last 64 bytes (no copy needed then). */
 static void win_load(safeaddr_iter *it, size_t start)
 {
@@ -856,20 +862,23 @@ static void win_load(safeaddr_iter *it, size_t start)
     safeaddr__load_block(it, len - start < 64 && len >= 64 ? len - 64 : start);
 }
 
+/* What win_dot_atom answers for a dot-atom that may run past the block
+ * (64 is a position: the end of a block that ends with the input). */
+#define WIN_PAST 65u
+
 /* win_dot_atom - end of the ASCII dot-atom (RFC 5322 3.2.3: atoms joined
- * by single dots) starting at r, or 0 if there is none, or 64 if it may
- * run past the window. */
+ * by single dots) starting at r, or 0 if there is none, or WIN_PAST. */
 static inline __attribute__((always_inline)) unsigned
 win_dot_atom(const window *w, unsigned r)
 {
     if (r >= w->valid)
-        return w->at_end ? 0 : 64;
-    const unsigned e = win_next(w->stop_atom, r);
+        return w->at_end ? 0 : WIN_PAST;
+    const unsigned e = win_next(win_stop_atom(w), r);
     if (e >= w->valid && !w->at_end)
-        return 64;
+        return WIN_PAST;
     if (e == r)
         return 0;
-    const uint64_t dots = w->dot & win_range(r, e);
+    const uint64_t dots = w->m[SAFEADDR__MASK_DOT] & win_range(r, e);
     /* no leading, trailing or doubled dot (those are obs-local-part or
      * errors: the general reading's) */
     const uint64_t bad =
@@ -882,21 +891,21 @@ win_dot_atom(const window *w, unsigned r)
  * decides alone; what is left are the cases where the rules reduce to bit
  * tests. The diagnostics, their order and offsets are check.c's (the
  * reference reading runs check.c on every element; tests/test_fast_paths.c
- * compares the two). */
+ * compares the two). display is 0 when there is no display name. */
 static void win_checks(safeaddr_iter *it, safeaddr_item *item,
-                       const window *w, size_t start, unsigned ls,
-                       unsigned at, unsigned de, unsigned display_end,
-                       int quoted_display)
+                       const window *w, unsigned ls, unsigned at, unsigned de,
+                       uint64_t display, int quoted_display)
 {
+    const uint64_t *m = w->m;
     /* Local part: a dot-atom, so at most 63 bytes and every byte atext or
      * '.'; only '$' '`' '=' need check.c's second look. */
-    if (w->expand & win_range(ls, at)) {
+    if (m[SAFEADDR__MASK_EXPAND] & win_range(ls, at)) {
         safeaddr__check_local(it, item);
     } else {
         const unsigned char first = (unsigned char)w->b[ls];
         if (first == '|' || first == '/' || first == '-') /* qmail rule 1 */
             safeaddr__diag(it, &item->diag, SAFEADDR_D_LOCAL_METACHAR_BIT,
-                           start + ls);
+                           w->base + ls);
     }
     /* Domain: an ASCII dot-atom shorter than 64 bytes, so no size limit
      * can be reached; a host name (RFC 1123 2.1) when every byte but the
@@ -904,10 +913,11 @@ static void win_checks(safeaddr_iter *it, safeaddr_item *item,
      * a hyphen. */
     const unsigned ds = at + 1;
     const uint64_t dom = win_range(ds, de);
-    const uint64_t dots = w->dot & dom;
+    const uint64_t dots = m[SAFEADDR__MASK_DOT] & dom;
     const uint64_t label_first = (((uint64_t)1 << ds) | (dots << 1)) & dom;
     const uint64_t label_last = (((uint64_t)1 << (de - 1)) | (dots >> 1)) & dom;
-    if ((dom & ~dots & ~w->ldh) || (w->hyphen & (label_first | label_last))) {
+    if ((dom & ~dots & ~m[SAFEADDR__MASK_LDH]) ||
+        (m[SAFEADDR__MASK_HYPHEN] & (label_first | label_last))) {
         safeaddr__check_domain(it, item);
     } else {
         /* the top label is the one after the last dot; all digits is an
@@ -917,15 +927,14 @@ static void win_checks(safeaddr_iter *it, safeaddr_item *item,
             i++;
         if (i == de)
             safeaddr__diag(it, &item->diag,
-                           SAFEADDR_D_DOMAIN_NOT_HOSTNAME_BIT, start + ds);
+                           SAFEADDR_D_DOMAIN_NOT_HOSTNAME_BIT, w->base + ds);
         if (dots == 0)
             safeaddr__diag(it, &item->diag,
-                           SAFEADDR_D_SINGLE_LABEL_DOMAIN_BIT, start + ds);
+                           SAFEADDR_D_SINGLE_LABEL_DOMAIN_BIT, w->base + ds);
     }
     /* Display name: atoms cannot hold '@' '<' '>', and an encoded-word
      * needs a '='; quoted strings and '=' are check.c's. */
-    if (display_end &&
-        (quoted_display || (w->expand & win_range(0, display_end))))
+    if (display && (quoted_display || (m[SAFEADDR__MASK_EXPAND] & display)))
         safeaddr__check_display(it, item);
 }
 
@@ -933,22 +942,22 @@ static void win_checks(safeaddr_iter *it, safeaddr_item *item,
  * general reading's CFWS skip takes them when they raise no diagnostic:
  * a fold after a line of more than 998 octets (D_LINE_TOO_LONG) or a line
  * of only WSP (D_OBS_FWS) is left to it. *line_start follows the folds. */
-static inline int win_gap(const window *w, unsigned *rp, size_t start,
-                          size_t *line_start)
+static inline int win_gap(const window *w, unsigned *rp, size_t *line_start)
 {
+    const uint64_t non_wsp = w->m[SAFEADDR__STOP_NONWSP] | w->sentinel;
     unsigned r = *rp;
     for (;;) {
         if (win_wsp(win_byte(w, r)))
-            r = win_next(w->non_wsp, r);
+            r = win_next(non_wsp, r);
         if (r >= w->valid || w->b[r] != '\r')
             break;
         if (r + 3 >= w->valid)
-            return w->at_end ? FAST_NO : FAST_SHORT;
+            return win_out(w);
         if (w->b[r + 1] != '\n' || !win_wsp((unsigned char)w->b[r + 2]) ||
-            start + r - *line_start > 998)
+            w->base + r - *line_start > 998)
             return FAST_NO;
-        *line_start = start + r + 2;
-        r = win_next(w->non_wsp, r + 3);
+        *line_start = w->base + r + 2;
+        r = win_next(non_wsp, r + 3);
         if (r < w->valid && (w->b[r] == '\r' || w->b[r] == '\n'))
             return FAST_NO;
     }
@@ -958,23 +967,23 @@ static inline int win_gap(const window *w, unsigned *rp, size_t start,
 
 /* win_atom - the end of the atom at r (RFC 5322 3.2.3 atext, and 8-bit
  * bytes as RFC 6532 3.2 allows), given e, the first byte at or after r
- * that is neither atext nor odd: a '\\' or a control before e ends it
+ * that is neither atext nor odd: a '\' or a control before e ends it
  * there. Its 8-bit bytes must be UTF-8 sequences of no suspicious code
  * point, as the lexer's note_8bit judges them; otherwise 0, for the
  * general reading. *has_8bit says whether there were any. */
 static unsigned win_atom(const safeaddr_iter *it, const window *w, unsigned r,
                          unsigned e, int *has_8bit)
 {
-    uint64_t odd = w->odd & win_range(r, e);
+    uint64_t odd = win_odd(w) & win_range(r, e);
     *has_8bit = 0;
     while (odd) {
         const unsigned i = (unsigned)__builtin_ctzll(odd);
         const unsigned char *p = (const unsigned char *)w->b + i;
         if (*p < 0x80)
-            return i; /* '\\' or a control ends the atom */
+            return i; /* '\' or a control ends the atom */
         uint32_t cp = 0;
-        const size_t seq = safeaddr__utf8_seq(
-            p, it->len_ - (size_t)(w->b + i - it->buf_), &cp);
+        const size_t seq =
+            safeaddr__utf8_seq(p, it->len_ - (w->base + i), &cp);
         if (seq == 0 || safeaddr__suspicious_cp(cp))
             return 0;
         *has_8bit = 1;
@@ -984,28 +993,29 @@ static unsigned win_atom(const safeaddr_iter *it, const window *w, unsigned r,
     return e;
 }
 
-/* fast_read - fast_element's reading of the element at start from window
- * w: FAST_DONE with the item filled and the iterator advanced, FAST_NO
- * for a shape it leaves to the general reading, FAST_SHORT if the element
- * may go on past the window. Nothing is changed unless FAST_DONE. */
+/* fast_read - fast_element's reading of the element at offset s of the
+ * block: FAST_DONE with the item filled and the iterator advanced,
+ * FAST_NO for a shape it leaves to the general reading, FAST_SHORT if the
+ * element may go on past the block. Nothing is changed unless FAST_DONE. */
 static inline __attribute__((always_inline)) int
-fast_read(safeaddr_iter *it, safeaddr_item *item, const window w, size_t pos0,
-          size_t start, size_t line_start)
+fast_read(safeaddr_iter *it, safeaddr_item *item, const window *w,
+          size_t pos0, unsigned s, size_t line_start)
 {
-    unsigned r = 0, ls, at, de, end, display_end = 0, open = 64;
+    const uint64_t *m = w->m;
+    const char *b = w->b;
+    unsigned r = s, ls, at, de, end, display_end = s, open = 64;
     unsigned first_dot = 64, first_8bit = 64;
     int quoted_display = 0, empty_angle = 0, rc;
-    if (w.b[0] == '<') {
-        if (w.valid < 2 && !w.at_end)
+    if (b[s] == '<') {
+        if (s + 1 >= w->valid && !w->at_end)
             return FAST_SHORT;
-        if (win_byte(&w, 1) == '>') {
-            open = 0;
-            r = end = 2;
-            ls = at = de = 1; /* "<>": empty spans after the '<' */
+        open = s;
+        if (win_byte(w, s + 1) == '>') {
+            r = end = s + 2;
+            ls = at = de = s + 1; /* "<>": empty spans after the '<' */
             empty_angle = 1;
             goto tail;
         }
-        open = 0;
     } else {
         /* phrase items until '<': words (atoms, UTF-8 included, and
          * quoted strings with printable quoted-pairs) and the dots of an
@@ -1013,22 +1023,23 @@ fast_read(safeaddr_iter *it, safeaddr_item *item, const window w, size_t pos0,
          * if the first atom runs into '.' or '@', the local part */
         int after_dot = 0;
         for (int first = 1;; first = 0) {
-            if (r >= w.valid)
-                return w.at_end ? FAST_NO : FAST_SHORT;
-            const unsigned char c0 = (unsigned char)w.b[r];
+            if (r >= w->valid)
+                return win_out(w);
+            const unsigned char c0 = (unsigned char)b[r];
             if (c0 == '"') {
+                const uint64_t stop_quote = m[SAFEADDR__STOP_QUOTED] | w->sentinel;
                 unsigned q = r + 1;
                 for (;;) {
-                    q = win_next(w.stop_quote, q);
-                    if (q >= w.valid)
-                        return w.at_end ? FAST_NO : FAST_SHORT;
-                    if (w.b[q] == '"')
+                    q = win_next(stop_quote, q);
+                    if (q >= w->valid)
+                        return win_out(w);
+                    if (b[q] == '"')
                         break;
-                    if (w.b[q] != '\\')
+                    if (b[q] != '\\')
                         return FAST_NO; /* controls, 8-bit */
-                    if (q + 1 >= w.valid)
-                        return w.at_end ? FAST_NO : FAST_SHORT;
-                    const unsigned char e = (unsigned char)w.b[q + 1];
+                    if (q + 1 >= w->valid)
+                        return win_out(w);
+                    const unsigned char e = (unsigned char)b[q + 1];
                     if (e < 0x20 || e > 0x7E)
                         return FAST_NO; /* obs-qp, escaped line breaks */
                     q += 2;
@@ -1039,24 +1050,26 @@ fast_read(safeaddr_iter *it, safeaddr_item *item, const window w, size_t pos0,
             } else if (c0 == '.' && !first) {
                 if (first_dot == 64)
                     first_dot = r;
-                while (win_byte(&w, r) == '.')
+                while (win_byte(w, r) == '.')
                     r++;
                 after_dot = 1;
             } else {
-                /* an atom: atext, and 8-bit bytes checked below */
-                unsigned e = win_next(w.non_atext & ~w.odd, r);
-                if (e >= w.valid && !w.at_end)
+                /* an atom: atext, and 8-bit bytes checked by win_atom */
+                const uint64_t odd = win_odd(w);
+                unsigned e =
+                    win_next((m[SAFEADDR__STOP_ATOM] & ~odd) | w->sentinel, r);
+                if (e >= w->valid && !w->at_end)
                     return FAST_SHORT;
                 int has_8bit = 0;
-                if (w.odd & win_range(r, e))
-                    e = win_atom(it, &w, r, e, &has_8bit);
+                if (odd & win_range(r, e))
+                    e = win_atom(it, w, r, e, &has_8bit);
                 if (e <= r)
                     return FAST_NO;
-                const unsigned char c = win_byte(&w, e);
+                const unsigned char c = win_byte(w, e);
                 if (first && (c == '@' || c == '.')) {
                     if (has_8bit)
                         return FAST_NO; /* an address with 8-bit bytes */
-                    ls = 0;
+                    ls = s;
                     goto local;
                 }
                 if (has_8bit && first_8bit == 64)
@@ -1065,76 +1078,94 @@ fast_read(safeaddr_iter *it, safeaddr_item *item, const window w, size_t pos0,
                 after_dot = 0;
             }
             display_end = r;
-            rc = win_gap(&w, &r, start, &line_start);
+            rc = win_gap(w, &r, &line_start);
             if (rc != FAST_DONE)
                 return rc;
-            if (r >= w.valid)
-                return w.at_end ? FAST_NO : FAST_SHORT;
-            if (w.b[r] == '<') {
+            if (r >= w->valid)
+                return win_out(w);
+            if (b[r] == '<') {
                 open = r;
                 break;
             }
             /* items may touch only at a dot ("J.Smith"); other neighbours
              * are the general reading's */
-            if (r == display_end && !after_dot && w.b[r] != '.')
+            if (r == display_end && !after_dot && b[r] != '.')
                 return FAST_NO;
         }
     }
     ls = open + 1;
 local:
-    at = win_dot_atom(&w, ls);
-    if (at == 64)
+    at = win_dot_atom(w, ls);
+    if (at == WIN_PAST)
         return FAST_SHORT;
-    if (at == 0 || win_byte(&w, at) != '@')
+    if (at == 0 || win_byte(w, at) != '@')
         return FAST_NO;
-    de = win_dot_atom(&w, at + 1);
-    if (de == 64)
+    de = win_dot_atom(w, at + 1);
+    if (de == WIN_PAST)
         return FAST_SHORT;
     if (de == 0)
         return FAST_NO;
     r = end = de;
     if (open != 64) {
-        if (de >= w.valid && !w.at_end)
+        if (de >= w->valid && !w->at_end)
             return FAST_SHORT;
-        if (win_byte(&w, de) != '>')
+        if (win_byte(w, de) != '>')
             return FAST_NO;
         r = end = de + 1;
     }
 tail:
-    rc = win_gap(&w, &r, start, &line_start);
+    rc = win_gap(w, &r, &line_start);
     if (rc != FAST_DONE)
         return rc;
-    if (r >= w.valid) {
-        if (!w.at_end)
+    /* one plain comment after the address ("a@b.c (Name)"): no nesting,
+     * quoted-pair, control or 8-bit byte in it */
+    unsigned comment = 64, source_end = end;
+    if (r < w->valid && b[r] == '(') {
+        const unsigned q =
+            win_next(m[SAFEADDR__STOP_COMMENT] | w->sentinel, r + 1);
+        if (q >= w->valid)
+            return win_out(w);
+        if (b[q] != ')')
+            return FAST_NO;
+        comment = r;
+        r = q + 1;
+        source_end = r; /* the comment belongs to the element's source */
+        rc = win_gap(w, &r, &line_start);
+        if (rc != FAST_DONE)
+            return rc;
+    }
+    if (r >= w->valid) {
+        if (!w->at_end)
             return FAST_SHORT;
-        r = w.valid;
-    } else if (w.b[r] == ';') {
+        r = w->valid;
+    } else if (b[r] == ';') {
         if (it->group_ == SAFEADDR_NO_GROUP)
             return FAST_NO; /* E_SEMICOLON: the general path's */
-    } else if (w.b[r] != ',') {
+    } else if (b[r] != ',') {
         return FAST_NO;
     }
 
     /* the element is read: fill the item as the general path does */
+    const size_t base = w->base;
     item->kind = SAFEADDR_ITEM_MAILBOX;
     item->group = it->group_;
     item->diag = 0;
     item->route = span_at(it, pos0, pos0);
-    item->source = span_at(it, start, start + end);
-    item->local = span_at(it, start + ls, start + at);
-    item->domain = span_at(it, start + (empty_angle ? at : at + 1), start + de);
-    item->addr_spec = span_at(it, start + ls, start + de);
+    item->source = span_at(it, base + s, base + source_end);
+    item->local = span_at(it, base + ls, base + at);
+    item->domain = span_at(it, base + (empty_angle ? at : at + 1), base + de);
+    item->addr_spec = span_at(it, base + ls, base + de);
     if (open != 64) {
-        item->display = span_at(it, start, start + display_end);
-        item->angle = span_at(it, start + open, start + end);
+        item->display = span_at(it, base + s, base + display_end);
+        item->angle = span_at(it, base + open, base + end);
     } else {
-        item->display = item->angle = span_at(it, start, start);
+        item->display = item->angle = span_at(it, base + s, base + s);
     }
     it->line_start_ = line_start;
     it->sep_ = 0;
-    it->last_len_ = r;
-    it->pos_ = start + r;
-    if (r < w.valid && w.b[r] == ',') {
+    it->last_len_ = r - s;
+    it->pos_ = base + r;
+    if (r < w->valid && b[r] == ',') {
         it->pos_++;
         it->sep_ = 1;
     }
@@ -1142,39 +1173,49 @@ tail:
     it->elements_++;
     if (empty_angle) {
         /* "<>": the null reverse-path (parse_angle) */
-        safeaddr__diag(it, &item->diag, SAFEADDR_D_EMPTY_ADDRESS_BIT, start);
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_EMPTY_ADDRESS_BIT, base + s);
+        if (comment != 64)
+            safeaddr__diag(it, &item->diag, SAFEADDR_D_COMMENT_BIT,
+                           base + comment);
         return FAST_DONE;
     }
     /* the phrase reading's diagnostics, in bit order as flush() gives
-     * them, before check.c's */
+     * them, then a trailing comment's (collect or after_element), then
+     * check.c's */
     if (first_dot != 64)
         safeaddr__diag(it, &item->diag, SAFEADDR_D_OBS_PHRASE_BIT,
-                       start + first_dot);
+                       base + first_dot);
     if (first_8bit != 64)
         safeaddr__diag(it, &item->diag, SAFEADDR_D_UTF8_TEXT_BIT,
-                       start + first_8bit);
-    win_checks(it, item, &w, start, ls, at, de, display_end, quoted_display);
+                       base + first_8bit);
+    if (comment != 64)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_COMMENT_BIT,
+                       base + comment);
+    win_checks(it, item, w, ls, at, de,
+               open != 64 ? win_range(s, display_end) : 0, quoted_display);
     return FAST_DONE;
 }
 
 /* fast_element - one whole list element of the shapes most fields are
  * made of:
  *     local@domain      Display Name <local@domain>      "Name" <a@b>    <>
- * with ASCII dot-atoms, plain quoted strings (no escape, control or 8-bit
- * byte) and WSP runs, then WSP and ',' ';' or the end; before it, WSP and
- * at most one fold (CRLF WSP). It does what safeaddr_next's general loop
- * does for such an element (CFWS, parse_element, after_element, the
- * counters and check.c's diagnostics) and returns 1. Anything else - an
- * element longer than a window, comments, 8-bit bytes, escapes, obsolete
- * forms, a limit, every error - returns 0 with the iterator's reading
- * untouched (only its block cache may have moved), and the general
- * reading takes the element from its first byte: the fast path never
- * changes a result (tests/test_fast_paths.c, fuzz/fuzz_parse.c).
+ * with ASCII dot-atoms; display names of atoms (UTF-8 included), quoted
+ * strings with printable quoted-pairs and obs-phrase dots; WSP and folds
+ * between the parts; one plain comment after the address; then ',' ';' or
+ * the end. It does what safeaddr_next's general loop does for such an
+ * element (CFWS, parse_element, after_element, the counters and check.c's
+ * diagnostics), and for the end of a field with nothing to report.
+ * Anything else - an element longer than a block, nested comments,
+ * controls, invalid UTF-8, obsolete routes, a limit, every error -
+ * returns FAST_NO with the iterator's reading untouched (only its block
+ * cache may have moved), and the general reading takes the element from
+ * its first byte: the fast path never changes a result
+ * (tests/test_fast_paths.c, fuzz/fuzz_parse.c).
  *
- * The window is the cached block when it holds the element's start and
- * enough after it; otherwise, or when the element turns out to run past
- * the cached block, a block that starts at the element (at most two
- * readings of the element, each bounded by the window). */
+ * The block is the cached one when it holds the element's start and, by
+ * the guess below, the element; otherwise, or when the element turns out
+ * to run past it, a block that starts at the element (at most two
+ * readings of the element, each bounded by the block). */
 static inline __attribute__((always_inline)) int
 fast_element(safeaddr_iter *it, safeaddr_item *item)
 {
@@ -1182,44 +1223,53 @@ fast_element(safeaddr_iter *it, safeaddr_item *item)
     const size_t len = it->len_, pos0 = it->pos_;
     size_t p = pos0, line_start = it->line_start_;
     if (it->mailboxes_ >= it->max_addresses_)
-        return 0;
+        return FAST_NO;
     /* CFWS before the element: WSP, one fold, WSP */
     while (p < len && win_wsp((unsigned char)b[p]))
         p++;
     if (p + 2 < len && b[p] == '\r' && b[p + 1] == '\n' &&
         win_wsp((unsigned char)b[p + 2])) {
         if (p - line_start > 998) /* D_LINE_TOO_LONG is the general path's */
-            return 0;
+            return FAST_NO;
         line_start = p + 2;
         p += 3;
         while (p < len && win_wsp((unsigned char)b[p]))
             p++;
     }
-    if (p >= len)
-        return 0;
+    if (p >= len) {
+        /* field_end with nothing to say: no open group, no trailing ','
+         * (D_OBS_EMPTY_ELEMENT), an element seen (D_NO_ADDRESSES), the
+         * last line within 998 octets (D_LINE_TOO_LONG) */
+        if (it->group_ != SAFEADDR_NO_GROUP || it->sep_ ||
+            it->elements_ == 0 || len - line_start > 998)
+            return FAST_NO;
+        it->line_start_ = line_start;
+        it->pos_ = len;
+        return FAST_END;
+    }
     {
         const unsigned char c = (unsigned char)b[p];
         if (c != '"' && c != '<' && c < 0x80 && !safeaddr__is_atext(c))
-            return 0;
+            return FAST_NO;
     }
-    const size_t start = p;
     /* The cached block is tried first when it seems to hold the element:
      * elements of one field tend to be alike, so the last one's length is
      * the guess. A wrong guess costs one partial reading, never a result. */
-    const size_t rel = start - it->block_base_;
+    const size_t rel = p - it->block_base_;
     int fresh = 0;
     if (rel >= 64 || (it->block_base_ + 64 < len &&
                       64 - rel < (size_t)it->last_len_ + 4)) {
-        win_load(it, start);
+        win_load(it, p);
         fresh = 1;
     }
     for (;;) {
         window w;
-        win_view(it, start, &w);
-        const int rc = fast_read(it, item, w, pos0, start, line_start);
+        win_view(it, &w);
+        const int rc =
+            fast_read(it, item, &w, pos0, (unsigned)(p - w.base), line_start);
         if (rc != FAST_SHORT || fresh)
-            return rc == FAST_DONE;
-        win_load(it, start);
+            return rc == FAST_DONE ? FAST_DONE : FAST_NO;
+        win_load(it, p);
         fresh = 1;
     }
 }
@@ -1465,7 +1515,7 @@ next_general(safeaddr_iter *it, safeaddr_item *item, safeaddr_error *err)
 
     const int fast = fast_ok(it);
     for (;;) {
-        if (fast && fast_element(it, item))
+        if (fast && fast_element(it, item) == FAST_DONE)
             return SAFEADDR_NEXT_ITEM;
         item_clear(it, item, it->pos_);
         safeaddr__cfws cf = SAFEADDR__CFWS_INIT;
@@ -1567,9 +1617,16 @@ next_general(safeaddr_iter *it, safeaddr_item *item, safeaddr_error *err)
 SAFEADDR_API int safeaddr_next(safeaddr_iter *it, safeaddr_item *item,
                                safeaddr_error *err)
 {
-    /* most elements: the fast path, in a small frame */
-    if (it && item && it->state_ == SAFEADDR__ST_READY && fast_ok(it) &&
-        fast_element(it, item))
-        return SAFEADDR_NEXT_ITEM;
+    /* most elements, and the end of most fields: the fast path, in a
+     * small frame */
+    if (it && item && it->state_ == SAFEADDR__ST_READY && fast_ok(it)) {
+        const int rc = fast_element(it, item);
+        if (rc == FAST_DONE)
+            return SAFEADDR_NEXT_ITEM;
+        if (rc == FAST_END) {
+            it->state_ = SAFEADDR__ST_DONE;
+            return SAFEADDR_NEXT_END;
+        }
+    }
     return next_general(it, item, err);
 }
