@@ -346,7 +346,7 @@ typedef struct {
     uint32_t elements_;
     uint32_t mute_;          /* diagnostics muted (look-ahead)         */
     uint32_t sep_;           /* a ',' was consumed, no element since    */
-    uint32_t last_len_;      /* length of the last fast-path element      */
+    uint32_t pad_;
     uint64_t field_diag_;
     safeaddr_span group_name_;
     safeaddr_diag_fn on_diag_;

@@ -886,58 +886,6 @@ win_dot_atom(const window *w, unsigned r)
     return bad ? 0 : e;
 }
 
-/* The shape checks of check.c for a fast-path element, from the masks.
- * Anything out of the ordinary is handed to check.c itself, which then
- * decides alone; what is left are the cases where the rules reduce to bit
- * tests. The diagnostics, their order and offsets are check.c's (the
- * reference reading runs check.c on every element; tests/test_fast_paths.c
- * compares the two). display is 0 when there is no display name. */
-static void win_checks(safeaddr_iter *it, safeaddr_item *item,
-                       const window *w, unsigned ls, unsigned at, unsigned de,
-                       uint64_t display, int quoted_display)
-{
-    const uint64_t *m = w->m;
-    /* Local part: a dot-atom, so at most 63 bytes and every byte atext or
-     * '.'; only '$' '`' '=' need check.c's second look. */
-    if (m[SAFEADDR__MASK_EXPAND] & win_range(ls, at)) {
-        safeaddr__check_local(it, item);
-    } else {
-        const unsigned char first = (unsigned char)w->b[ls];
-        if (first == '|' || first == '/' || first == '-') /* qmail rule 1 */
-            safeaddr__diag(it, &item->diag, SAFEADDR_D_LOCAL_METACHAR_BIT,
-                           w->base + ls);
-    }
-    /* Domain: an ASCII dot-atom shorter than 64 bytes, so no size limit
-     * can be reached; a host name (RFC 1123 2.1) when every byte but the
-     * dots is a letter, digit or hyphen and no label starts or ends with
-     * a hyphen. */
-    const unsigned ds = at + 1;
-    const uint64_t dom = win_range(ds, de);
-    const uint64_t dots = m[SAFEADDR__MASK_DOT] & dom;
-    const uint64_t label_first = (((uint64_t)1 << ds) | (dots << 1)) & dom;
-    const uint64_t label_last = (((uint64_t)1 << (de - 1)) | (dots >> 1)) & dom;
-    if ((dom & ~dots & ~m[SAFEADDR__MASK_LDH]) ||
-        (m[SAFEADDR__MASK_HYPHEN] & (label_first | label_last))) {
-        safeaddr__check_domain(it, item);
-    } else {
-        /* the top label is the one after the last dot; all digits is an
-         * IP address without brackets (ip-literal-005) */
-        unsigned i = dots ? 64 - (unsigned)__builtin_clzll(dots) : ds;
-        while (i < de && w->b[i] >= '0' && w->b[i] <= '9')
-            i++;
-        if (i == de)
-            safeaddr__diag(it, &item->diag,
-                           SAFEADDR_D_DOMAIN_NOT_HOSTNAME_BIT, w->base + ds);
-        if (dots == 0)
-            safeaddr__diag(it, &item->diag,
-                           SAFEADDR_D_SINGLE_LABEL_DOMAIN_BIT, w->base + ds);
-    }
-    /* Display name: atoms cannot hold '@' '<' '>', and an encoded-word
-     * needs a '='; quoted strings and '=' are check.c's. */
-    if (display && (quoted_display || (m[SAFEADDR__MASK_EXPAND] & display)))
-        safeaddr__check_display(it, item);
-}
-
 /* win_gap - the WSP and folds (CRLF WSP, RFC 5322 3.2.2) at *r, as the
  * general reading's CFWS skip takes them when they raise no diagnostic:
  * a fold after a line of more than 998 octets (D_LINE_TOO_LONG) or a line
@@ -993,157 +941,199 @@ static unsigned win_atom(const safeaddr_iter *it, const window *w, unsigned r,
     return e;
 }
 
-/* fast_read - fast_element's reading of the element at offset s of the
- * block: FAST_DONE with the item filled and the iterator advanced,
- * FAST_NO for a shape it leaves to the general reading, FAST_SHORT if the
- * element may go on past the block. Nothing is changed unless FAST_DONE. */
+/* What win_judge finds for check.c's rules, to be given out later in
+ * check.c's order (win_emit), once the address may have left the block. */
+enum {
+    J_NONE = 0,          /* "<>": no address to judge                      */
+    J_LOCAL_CHECK = 1,   /* '$' '`' '=' in the local part: check.c decides */
+    J_METACHAR = 2,      /* D_LOCAL_METACHAR                               */
+    J_DOMAIN_CHECK = 4,  /* not a plain host name: check.c decides         */
+    J_NOT_HOSTNAME = 8,  /* D_DOMAIN_NOT_HOSTNAME (an all-digit top label)  */
+    J_SINGLE_LABEL = 16  /* D_SINGLE_LABEL_DOMAIN                          */
+};
+
+/* win_judge - check.c's local-part and domain rules for the dot-atoms
+ * [ls, at) and (at, de) of the block, from the masks. Anything out of the
+ * ordinary is left to check.c itself, which then decides alone; what is
+ * left are the cases where the rules reduce to bit tests. */
+static unsigned win_judge(const window *w, unsigned ls, unsigned at,
+                          unsigned de)
+{
+    const uint64_t *m = w->m;
+    unsigned j = 0;
+    /* Local part: a dot-atom, so at most 64 bytes and every byte atext or
+     * '.'; only '$' '`' '=' need check.c's second look. */
+    if (m[SAFEADDR__MASK_EXPAND] & win_range(ls, at)) {
+        j |= J_LOCAL_CHECK;
+    } else {
+        const unsigned char first = (unsigned char)w->b[ls];
+        if (first == '|' || first == '/' || first == '-') /* qmail rule 1 */
+            j |= J_METACHAR;
+    }
+    /* Domain: an ASCII dot-atom within 64 bytes, so no size limit can be
+     * reached; a host name (RFC 1123 2.1) when every byte but the dots is
+     * a letter, digit or hyphen and no label starts or ends with a
+     * hyphen. */
+    const unsigned ds = at + 1;
+    const uint64_t dom = win_range(ds, de);
+    const uint64_t dots = m[SAFEADDR__MASK_DOT] & dom;
+    const uint64_t label_first = (((uint64_t)1 << ds) | (dots << 1)) & dom;
+    const uint64_t label_last = (((uint64_t)1 << (de - 1)) | (dots >> 1)) & dom;
+    if ((dom & ~dots & ~m[SAFEADDR__MASK_LDH]) ||
+        (m[SAFEADDR__MASK_HYPHEN] & (label_first | label_last)))
+        return j | J_DOMAIN_CHECK;
+    /* the top label is the one after the last dot; all digits is an IP
+     * address without brackets (ip-literal-005) */
+    unsigned i = dots ? 64 - (unsigned)__builtin_clzll(dots) : ds;
+    while (i < de && w->b[i] >= '0' && w->b[i] <= '9')
+        i++;
+    if (i == de)
+        j |= J_NOT_HOSTNAME;
+    if (dots == 0)
+        j |= J_SINGLE_LABEL;
+    return j;
+}
+
+/* win_emit - check.c's diagnostics for the item, in check.c's order and
+ * with its offsets (the reference reading runs check.c on every element;
+ * tests/test_fast_paths.c compares the two). */
+static void win_emit(safeaddr_iter *it, safeaddr_item *item, unsigned j,
+                     int check_display)
+{
+    const size_t local = (size_t)(item->local.ptr - it->buf_);
+    const size_t domain = (size_t)(item->domain.ptr - it->buf_);
+    if (j == J_NONE)
+        goto display;
+    if (j & J_LOCAL_CHECK)
+        safeaddr__check_local(it, item);
+    else if (j & J_METACHAR)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_LOCAL_METACHAR_BIT, local);
+    if (j & J_DOMAIN_CHECK) {
+        safeaddr__check_domain(it, item);
+    } else {
+        if (j & J_NOT_HOSTNAME)
+            safeaddr__diag(it, &item->diag,
+                           SAFEADDR_D_DOMAIN_NOT_HOSTNAME_BIT, domain);
+        if (j & J_SINGLE_LABEL)
+            safeaddr__diag(it, &item->diag,
+                           SAFEADDR_D_SINGLE_LABEL_DOMAIN_BIT, domain);
+    }
+display:
+    if (check_display)
+        safeaddr__check_display(it, item);
+}
+
+/* win_move - when a reading runs out of the block, a block that starts at
+ * abs, where the part that did not fit begins. 0 if that is where the
+ * block starts already (the part is longer than a block): the general
+ * reading's. Each move starts the block later, so a reading moves at most
+ * once per 64 bytes it has read, plus once per part. */
+static int win_move(safeaddr_iter *it, window *w, size_t abs)
+{
+    if (abs <= w->base)
+        return 0;
+    win_load(it, abs);
+    win_view(it, w);
+    return 1;
+}
+
+#define WIN_NONE SAFEADDR__NONE
+
+/* win_dots_ok - [x, y) is a dot-atom's extent (every byte atext or '.'):
+ * not empty, and no leading, trailing or doubled dot (RFC 5322 3.2.3;
+ * those are obs-local-part or errors, the general reading's). */
+static inline int win_dots_ok(const window *w, unsigned x, unsigned y)
+{
+    if (y <= x)
+        return 0;
+    const uint64_t dots = w->m[SAFEADDR__MASK_DOT] & win_range(x, y);
+    return ((dots & ((uint64_t)1 << x)) | (dots >> (y - 1)) |
+            (dots & (dots >> 1))) == 0;
+}
+
+/* fast_simple - the two shapes most elements have, read from the masks
+ * alone when the whole element is in the block:
+ *     local@domain                      dot-atoms
+ *     Display Name <local@domain>       atoms, dots and WSP; dot-atoms
+ * then WSP and ',' ';' or the end. The stops (bytes neither atext nor
+ * '.') of such an element are, in order: WSP inside the display name,
+ * '<', '@', '>', WSP, the terminator; any other byte is a stop where one
+ * of those is expected, and the answer is FAST_NO (fast_read, which reads
+ * more shapes, then tries). Nothing is changed unless FAST_DONE. */
 static inline __attribute__((always_inline)) int
-fast_read(safeaddr_iter *it, safeaddr_item *item, const window *w,
-          size_t pos0, unsigned s, size_t line_start)
+fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
+            size_t pos0, unsigned s, size_t line_start)
 {
     const uint64_t *m = w->m;
     const char *b = w->b;
-    unsigned r = s, ls, at, de, end, display_end = s, open = 64;
-    unsigned first_dot = 64, first_8bit = 64;
-    int quoted_display = 0, empty_angle = 0, rc;
-    if (b[s] == '<') {
-        if (s + 1 >= w->valid && !w->at_end)
-            return FAST_SHORT;
-        open = s;
-        if (win_byte(w, s + 1) == '>') {
-            r = end = s + 2;
-            ls = at = de = s + 1; /* "<>": empty spans after the '<' */
-            empty_angle = 1;
-            goto tail;
-        }
-    } else {
-        /* phrase items until '<': words (atoms, UTF-8 included, and
-         * quoted strings with printable quoted-pairs) and the dots of an
-         * obs-phrase (RFC 5322 4.1), with WSP and folds between them; or,
-         * if the first atom runs into '.' or '@', the local part */
-        int after_dot = 0;
-        for (int first = 1;; first = 0) {
-            if (r >= w->valid)
-                return win_out(w);
-            const unsigned char c0 = (unsigned char)b[r];
-            if (c0 == '"') {
-                const uint64_t stop_quote = m[SAFEADDR__STOP_QUOTED] | w->sentinel;
-                unsigned q = r + 1;
-                for (;;) {
-                    q = win_next(stop_quote, q);
-                    if (q >= w->valid)
-                        return win_out(w);
-                    if (b[q] == '"')
-                        break;
-                    if (b[q] != '\\')
-                        return FAST_NO; /* controls, 8-bit */
-                    if (q + 1 >= w->valid)
-                        return win_out(w);
-                    const unsigned char e = (unsigned char)b[q + 1];
-                    if (e < 0x20 || e > 0x7E)
-                        return FAST_NO; /* obs-qp, escaped line breaks */
-                    q += 2;
-                }
-                r = q + 1;
-                quoted_display = 1;
-                after_dot = 0;
-            } else if (c0 == '.' && !first) {
-                if (first_dot == 64)
-                    first_dot = r;
-                while (win_byte(w, r) == '.')
-                    r++;
-                after_dot = 1;
-            } else {
-                /* an atom: atext, and 8-bit bytes checked by win_atom */
-                const uint64_t odd = win_odd(w);
-                unsigned e =
-                    win_next((m[SAFEADDR__STOP_ATOM] & ~odd) | w->sentinel, r);
-                if (e >= w->valid && !w->at_end)
-                    return FAST_SHORT;
-                int has_8bit = 0;
-                if (odd & win_range(r, e))
-                    e = win_atom(it, w, r, e, &has_8bit);
-                if (e <= r)
+    const uint64_t valid = safeaddr__low_bits(w->valid);
+    const uint64_t wsp = ~m[SAFEADDR__STOP_NONWSP] & valid;
+    const uint64_t stops = (m[SAFEADDR__STOP_ATOM] & ~m[SAFEADDR__MASK_DOT]) |
+                           w->sentinel;
+    /* the first stop after s that is not WSP */
+    const uint64_t hard = stops & ~wsp & ~safeaddr__low_bits(s);
+    if (!hard)
+        return FAST_NO;
+    const unsigned t = (unsigned)__builtin_ctzll(hard);
+    const unsigned char c = win_byte(w, t);
+    unsigned ls, at, de, end, display_end = s, first_dot = 64, open = 64;
+    if (c == '@') {
+        /* local@domain: no WSP before the '@' */
+        if (wsp & win_range(s, t))
+            return FAST_NO;
+        ls = s;
+        at = t;
+    } else if (c == '<') {
+        if (t > s) {
+            /* the display name ends at its last byte that is not WSP */
+            display_end =
+                64 - (unsigned)__builtin_clzll(~wsp & win_range(s, t));
+            const uint64_t dots =
+                m[SAFEADDR__MASK_DOT] & win_range(s, display_end);
+            if (dots) {
+                if (b[s] == '.')
                     return FAST_NO;
-                const unsigned char c = win_byte(w, e);
-                if (first && (c == '@' || c == '.')) {
-                    if (has_8bit)
-                        return FAST_NO; /* an address with 8-bit bytes */
-                    ls = s;
-                    goto local;
-                }
-                if (has_8bit && first_8bit == 64)
-                    first_8bit = r;
-                r = e;
-                after_dot = 0;
+                first_dot = (unsigned)__builtin_ctzll(dots); /* obs-phrase */
             }
-            display_end = r;
-            rc = win_gap(w, &r, &line_start);
-            if (rc != FAST_DONE)
-                return rc;
-            if (r >= w->valid)
-                return win_out(w);
-            if (b[r] == '<') {
-                open = r;
-                break;
-            }
-            /* items may touch only at a dot ("J.Smith"); other neighbours
-             * are the general reading's */
-            if (r == display_end && !after_dot && b[r] != '.')
-                return FAST_NO;
         }
+        open = t;
+        ls = t + 1;
+        const uint64_t next = stops & ~safeaddr__low_bits(ls);
+        if (!next)
+            return FAST_NO;
+        at = (unsigned)__builtin_ctzll(next);
+        if (win_byte(w, at) != '@')
+            return FAST_NO;
+    } else {
+        return FAST_NO;
     }
-    ls = open + 1;
-local:
-    at = win_dot_atom(w, ls);
-    if (at == WIN_PAST)
-        return FAST_SHORT;
-    if (at == 0 || win_byte(w, at) != '@')
+    const uint64_t after_at = stops & ~safeaddr__low_bits(at + 1);
+    if (!after_at)
         return FAST_NO;
-    de = win_dot_atom(w, at + 1);
-    if (de == WIN_PAST)
-        return FAST_SHORT;
-    if (de == 0)
+    de = (unsigned)__builtin_ctzll(after_at);
+    if (de > w->valid || !win_dots_ok(w, ls, at) || !win_dots_ok(w, at + 1, de))
         return FAST_NO;
-    r = end = de;
+    end = de;
     if (open != 64) {
-        if (de >= w->valid && !w->at_end)
-            return FAST_SHORT;
         if (win_byte(w, de) != '>')
             return FAST_NO;
-        r = end = de + 1;
+        end = de + 1;
     }
-tail:
-    rc = win_gap(w, &r, &line_start);
-    if (rc != FAST_DONE)
-        return rc;
-    /* one plain comment after the address ("a@b.c (Name)"): no nesting,
-     * quoted-pair, control or 8-bit byte in it */
-    unsigned comment = 64, source_end = end;
-    if (r < w->valid && b[r] == '(') {
-        const unsigned q =
-            win_next(m[SAFEADDR__STOP_COMMENT] | w->sentinel, r + 1);
-        if (q >= w->valid)
-            return win_out(w);
-        if (b[q] != ')')
-            return FAST_NO;
-        comment = r;
-        r = q + 1;
-        source_end = r; /* the comment belongs to the element's source */
-        rc = win_gap(w, &r, &line_start);
-        if (rc != FAST_DONE)
-            return rc;
-    }
+    /* WSP, then the terminator */
+    unsigned r = end;
+    if (r < w->valid && win_wsp((unsigned char)b[r]))
+        r = win_next(m[SAFEADDR__STOP_NONWSP] | w->sentinel, r);
+    int comma = 0;
     if (r >= w->valid) {
         if (!w->at_end)
-            return FAST_SHORT;
+            return FAST_NO;
         r = w->valid;
-    } else if (b[r] == ';') {
-        if (it->group_ == SAFEADDR_NO_GROUP)
-            return FAST_NO; /* E_SEMICOLON: the general path's */
-    } else if (b[r] != ',') {
+    } else if (b[r] == ',') {
+        comma = 1;
+    } else if (b[r] != ';' || it->group_ == SAFEADDR_NO_GROUP) {
         return FAST_NO;
     }
+    const unsigned judged = win_judge(w, ls, at, de);
 
     /* the element is read: fill the item as the general path does */
     const size_t base = w->base;
@@ -1151,9 +1141,9 @@ tail:
     item->group = it->group_;
     item->diag = 0;
     item->route = span_at(it, pos0, pos0);
-    item->source = span_at(it, base + s, base + source_end);
+    item->source = span_at(it, base + s, base + end);
     item->local = span_at(it, base + ls, base + at);
-    item->domain = span_at(it, base + (empty_angle ? at : at + 1), base + de);
+    item->domain = span_at(it, base + at + 1, base + de);
     item->addr_spec = span_at(it, base + ls, base + de);
     if (open != 64) {
         item->display = span_at(it, base + s, base + display_end);
@@ -1162,37 +1152,283 @@ tail:
         item->display = item->angle = span_at(it, base + s, base + s);
     }
     it->line_start_ = line_start;
+    it->pos_ = base + r + (unsigned)comma;
+    it->sep_ = (uint32_t)comma;
+    it->mailboxes_++;
+    it->elements_++;
+    if (first_dot != 64)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_OBS_PHRASE_BIT,
+                       base + first_dot);
+    /* a display name of atoms: an encoded-word needs a '=' */
+    win_emit(it, item, judged,
+             display_end > s &&
+                 (m[SAFEADDR__MASK_EXPAND] & win_range(s, display_end)));
+    return FAST_DONE;
+}
+
+/* fast_read - fast_element's reading of the element at offset start:
+ * FAST_DONE with the item filled and the iterator advanced, FAST_NO for a
+ * shape it leaves to the general reading, which then starts over from
+ * the same byte. Nothing but the block cache changes unless FAST_DONE.
+ * The element is read in three parts - the display name, the address,
+ * what follows it - and the block moves to the part that did not fit. */
+static inline __attribute__((always_inline)) int
+fast_read(safeaddr_iter *it, safeaddr_item *item, window *w, size_t pos0,
+          size_t start, size_t line_start)
+{
+    /* every offset kept across a move of the block is absolute */
+    size_t display_end = start, open = WIN_NONE, first_dot = WIN_NONE;
+    size_t first_8bit = WIN_NONE, comment = WIN_NONE;
+    size_t local, at_abs, dom_end, end;
+    int quoted_display = 0, display_expand = 0, empty_angle = 0, rc;
+    unsigned r = (unsigned)(start - w->base), judged = 0;
+
+    /* ---- the display name, or the first atom of an addr-spec */
+    if (w->b[r] == '<') {
+        open = start;
+    } else {
+        int after_dot = 0;
+        for (int first = 1;; first = 0) {
+            const size_t item_start = w->base + r;
+            int got = 0;
+            for (;;) { /* one item; again from a moved block if short */
+                const uint64_t *m = w->m;
+                const char *b = w->b;
+                rc = FAST_SHORT;
+                if (r >= w->valid) {
+                    rc = win_out(w);
+                } else if (b[r] == '"') {
+                    const uint64_t stop_quote =
+                        m[SAFEADDR__STOP_QUOTED] | w->sentinel;
+                    unsigned q = r + 1;
+                    for (;;) {
+                        q = win_next(stop_quote, q);
+                        if (q >= w->valid) {
+                            rc = win_out(w);
+                            break;
+                        }
+                        if (b[q] == '"') {
+                            rc = FAST_DONE;
+                            break;
+                        }
+                        if (b[q] != '\\' ) {
+                            rc = FAST_NO; /* controls, 8-bit */
+                            break;
+                        }
+                        if (q + 1 >= w->valid) {
+                            rc = win_out(w);
+                            break;
+                        }
+                        const unsigned char e = (unsigned char)b[q + 1];
+                        if (e < 0x20 || e > 0x7E) {
+                            rc = FAST_NO; /* obs-qp, escaped line breaks */
+                            break;
+                        }
+                        q += 2;
+                    }
+                    if (rc == FAST_DONE) {
+                        r = q + 1;
+                        quoted_display = 1;
+                        after_dot = 0;
+                        got = 1;
+                    }
+                } else if (b[r] == '.' && !first) {
+                    if (first_dot == WIN_NONE)
+                        first_dot = w->base + r;
+                    while (win_byte(w, r) == '.')
+                        r++;
+                    if (r < w->valid || w->at_end) {
+                        after_dot = 1;
+                        got = 1;
+                    }
+                } else {
+                    /* an atom: atext, and 8-bit bytes judged by win_atom */
+                    const uint64_t odd = win_odd(w);
+                    unsigned e = win_next(
+                        (m[SAFEADDR__STOP_ATOM] & ~odd) | w->sentinel, r);
+                    if (e < w->valid || w->at_end) {
+                        int has_8bit = 0;
+                        if (odd & win_range(r, e))
+                            e = win_atom(it, w, r, e, &has_8bit);
+                        if (e <= r)
+                            return FAST_NO;
+                        const unsigned char c = win_byte(w, e);
+                        if (first && (c == '@' || c == '.')) {
+                            if (has_8bit)
+                                return FAST_NO; /* 8-bit in an address */
+                            local = start;
+                            goto address;
+                        }
+                        if (has_8bit && first_8bit == WIN_NONE)
+                            first_8bit = w->base + r;
+                        display_expand |=
+                            (m[SAFEADDR__MASK_EXPAND] & win_range(r, e)) != 0;
+                        r = e;
+                        after_dot = 0;
+                        got = 1;
+                    }
+                }
+                if (got)
+                    break;
+                if (rc == FAST_NO || !win_move(it, w, item_start))
+                    return FAST_NO;
+                r = (unsigned)(item_start - w->base);
+            }
+            display_end = w->base + r;
+            const size_t line_before = line_start;
+            for (;;) { /* the WSP and folds after it */
+                line_start = line_before;
+                rc = win_gap(w, &r, &line_start);
+                if (rc == FAST_DONE && r >= w->valid)
+                    rc = win_out(w);
+                if (rc == FAST_DONE)
+                    break;
+                if (rc == FAST_NO || !win_move(it, w, display_end))
+                    return FAST_NO;
+                r = (unsigned)(display_end - w->base);
+            }
+            if (w->b[r] == '<') {
+                open = w->base + r;
+                break;
+            }
+            /* items may touch only at a dot ("J.Smith"); other neighbours
+             * are the general reading's */
+            if (w->base + r == display_end && !after_dot && w->b[r] != '.')
+                return FAST_NO;
+        }
+    }
+    local = open + 1;
+
+address:
+    /* ---- the address: dot-atom '@' dot-atom, in angle brackets if open;
+     * from a moved block once if it does not fit */
+    for (int moved = 0;; moved = 1) {
+        const unsigned ls = (unsigned)(local - w->base);
+        unsigned at = 0, de = 0, e = 0;
+        rc = FAST_DONE;
+        if (open != WIN_NONE && win_byte(w, ls) == '>' && local - open == 1) {
+            /* "<>": empty spans after the '<' */
+            if (ls >= w->valid && !w->at_end)
+                rc = FAST_SHORT;
+            else
+                empty_angle = 1;
+            at = de = e = ls;
+        } else {
+            at = win_dot_atom(w, ls);
+            if (at == WIN_PAST)
+                rc = FAST_SHORT;
+            else if (at == 0 || win_byte(w, at) != '@')
+                return FAST_NO;
+            else if ((de = win_dot_atom(w, at + 1)) == WIN_PAST)
+                rc = FAST_SHORT;
+            else if (de == 0)
+                return FAST_NO;
+            e = de;
+        }
+        if (rc == FAST_DONE && open != WIN_NONE) {
+            if (e >= w->valid && !w->at_end)
+                rc = FAST_SHORT;
+            else if (win_byte(w, e) != '>')
+                return FAST_NO;
+            else
+                e++;
+        }
+        if (rc == FAST_DONE) {
+            if (!empty_angle)
+                judged = win_judge(w, ls, at, de);
+            at_abs = w->base + at;
+            dom_end = w->base + de;
+            end = w->base + e;
+            r = e;
+            break;
+        }
+        if (moved ||
+            !win_move(it, w, open != WIN_NONE ? open : local))
+            return FAST_NO;
+    }
+
+    /* ---- after it: WSP and folds, one plain comment ("a@b.c (Name)":
+     * no nesting, quoted-pair, control or 8-bit byte in it), WSP and
+     * folds, then ',' ';' or the end; from a moved block once */
+    size_t source_end = end;
+    const size_t line_before = line_start;
+    for (int moved = 0;; moved = 1) {
+        line_start = line_before;
+        rc = win_gap(w, &r, &line_start);
+        if (rc == FAST_DONE && r < w->valid && w->b[r] == '(') {
+            const unsigned q = win_next(
+                w->m[SAFEADDR__STOP_COMMENT] | w->sentinel, r + 1);
+            if (q >= w->valid)
+                rc = win_out(w);
+            else if (w->b[q] != ')')
+                return FAST_NO;
+            else {
+                comment = w->base + r;
+                r = q + 1;
+                source_end = w->base + r; /* part of the element's source */
+                rc = win_gap(w, &r, &line_start);
+            }
+        }
+        if (rc == FAST_DONE && r >= w->valid && !w->at_end)
+            rc = FAST_SHORT;
+        if (rc == FAST_DONE)
+            break;
+        if (rc == FAST_NO || moved || !win_move(it, w, end))
+            return FAST_NO;
+        r = (unsigned)(end - w->base);
+        comment = WIN_NONE;
+        source_end = end;
+    }
+    /* r < valid, or the block ends with the input and so does the field */
+    const size_t term = w->base + (r < w->valid ? r : w->valid);
+    const int comma = r < w->valid && w->b[r] == ',';
+    if (r < w->valid && !comma) {
+        if (w->b[r] != ';')
+            return FAST_NO;
+        if (it->group_ == SAFEADDR_NO_GROUP)
+            return FAST_NO; /* E_SEMICOLON: the general path's */
+    }
+
+    /* the element is read: fill the item as the general path does */
+    item->kind = SAFEADDR_ITEM_MAILBOX;
+    item->group = it->group_;
+    item->diag = 0;
+    item->route = span_at(it, pos0, pos0);
+    item->source = span_at(it, start, source_end);
+    item->local = span_at(it, local, empty_angle ? local : at_abs);
+    item->domain = span_at(it, empty_angle ? local : at_abs + 1,
+                           empty_angle ? local : dom_end);
+    item->addr_spec = span_at(it, local, empty_angle ? local : dom_end);
+    if (open != WIN_NONE) {
+        item->display = span_at(it, start, display_end);
+        item->angle = span_at(it, open, end);
+    } else {
+        item->display = item->angle = span_at(it, start, start);
+    }
+    it->line_start_ = line_start;
     it->sep_ = 0;
-    it->last_len_ = r - s;
-    it->pos_ = base + r;
-    if (r < w->valid && b[r] == ',') {
+    it->pos_ = term;
+    if (comma) {
         it->pos_++;
         it->sep_ = 1;
     }
     it->mailboxes_++;
     it->elements_++;
-    if (empty_angle) {
-        /* "<>": the null reverse-path (parse_angle) */
-        safeaddr__diag(it, &item->diag, SAFEADDR_D_EMPTY_ADDRESS_BIT, base + s);
-        if (comment != 64)
-            safeaddr__diag(it, &item->diag, SAFEADDR_D_COMMENT_BIT,
-                           base + comment);
-        return FAST_DONE;
-    }
-    /* the phrase reading's diagnostics, in bit order as flush() gives
-     * them, then a trailing comment's (collect or after_element), then
-     * check.c's */
-    if (first_dot != 64)
-        safeaddr__diag(it, &item->diag, SAFEADDR_D_OBS_PHRASE_BIT,
-                       base + first_dot);
-    if (first_8bit != 64)
-        safeaddr__diag(it, &item->diag, SAFEADDR_D_UTF8_TEXT_BIT,
-                       base + first_8bit);
-    if (comment != 64)
-        safeaddr__diag(it, &item->diag, SAFEADDR_D_COMMENT_BIT,
-                       base + comment);
-    win_checks(it, item, w, ls, at, de,
-               open != 64 ? win_range(s, display_end) : 0, quoted_display);
+    /* "<>", the null reverse-path (parse_angle); then the phrase
+     * reading's diagnostics, in bit order as flush() gives them; then a
+     * trailing comment's (collect or after_element); then check.c's */
+    if (empty_angle)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_EMPTY_ADDRESS_BIT, open);
+    if (first_dot != WIN_NONE)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_OBS_PHRASE_BIT, first_dot);
+    if (first_8bit != WIN_NONE)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_UTF8_TEXT_BIT, first_8bit);
+    if (comment != WIN_NONE)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_COMMENT_BIT, comment);
+    /* a display name: atoms cannot hold '@' '<' '>', and an encoded-word
+     * needs a '='; quoted strings and '=' are check.c's */
+    win_emit(it, item, empty_angle ? J_NONE : judged,
+             item->display.len && (quoted_display || display_expand));
     return FAST_DONE;
 }
 
@@ -1205,17 +1441,12 @@ tail:
  * the end. It does what safeaddr_next's general loop does for such an
  * element (CFWS, parse_element, after_element, the counters and check.c's
  * diagnostics), and for the end of a field with nothing to report.
- * Anything else - an element longer than a block, nested comments,
- * controls, invalid UTF-8, obsolete routes, a limit, every error -
- * returns FAST_NO with the iterator's reading untouched (only its block
- * cache may have moved), and the general reading takes the element from
- * its first byte: the fast path never changes a result
- * (tests/test_fast_paths.c, fuzz/fuzz_parse.c).
- *
- * The block is the cached one when it holds the element's start and, by
- * the guess below, the element; otherwise, or when the element turns out
- * to run past it, a block that starts at the element (at most two
- * readings of the element, each bounded by the block). */
+ * Anything else - a word or an address longer than a block, nested
+ * comments, controls, invalid UTF-8, obsolete routes, groups, a limit,
+ * every error - returns FAST_NO with the iterator's reading untouched
+ * (only its block cache may have moved), and the general reading takes
+ * the element from its first byte: the fast path never changes a result
+ * (tests/test_fast_paths.c, fuzz/fuzz_parse.c). */
 static inline __attribute__((always_inline)) int
 fast_element(safeaddr_iter *it, safeaddr_item *item)
 {
@@ -1252,26 +1483,18 @@ fast_element(safeaddr_iter *it, safeaddr_item *item)
         if (c != '"' && c != '<' && c < 0x80 && !safeaddr__is_atext(c))
             return FAST_NO;
     }
-    /* The cached block is tried first when it seems to hold the element:
-     * elements of one field tend to be alike, so the last one's length is
-     * the guess. A wrong guess costs one partial reading, never a result. */
-    const size_t rel = p - it->block_base_;
-    int fresh = 0;
-    if (rel >= 64 || (it->block_base_ + 64 < len &&
-                      64 - rel < (size_t)it->last_len_ + 4)) {
+    /* the cached block, if it holds the element's first byte; a part that
+     * does not fit moves it (win_move) */
+    if (p - it->block_base_ >= 64)
         win_load(it, p);
-        fresh = 1;
-    }
-    for (;;) {
-        window w;
-        win_view(it, &w);
-        const int rc =
-            fast_read(it, item, &w, pos0, (unsigned)(p - w.base), line_start);
-        if (rc != FAST_SHORT || fresh)
-            return rc == FAST_DONE ? FAST_DONE : FAST_NO;
-        win_load(it, p);
-        fresh = 1;
-    }
+    window w;
+    win_view(it, &w);
+    if (fast_simple(it, item, &w, pos0, (unsigned)(p - w.base), line_start) ==
+        FAST_DONE)
+        return FAST_DONE;
+    return fast_read(it, item, &w, pos0, p, line_start) == FAST_DONE
+               ? FAST_DONE
+               : FAST_NO;
 }
 
 /* Results of parse_element besides errors. */
