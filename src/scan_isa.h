@@ -24,6 +24,9 @@ void safeaddr__classify_avx2(const unsigned char *block, unsigned valid,
 /* AVX-512 F + BW + VL, opmask/ZMM state enabled by the OS. */
 void safeaddr__classify_avx512(const unsigned char *block, unsigned valid,
                                safeaddr__block_masks *out);
+/* The same plus AVX-512 VBMI (vpermi2b). */
+void safeaddr__classify_avx512vbmi(const unsigned char *block, unsigned valid,
+                                   safeaddr__block_masks *out);
 
 /* What CPUID and XGETBV said, for the kernel choice. */
 typedef struct {
