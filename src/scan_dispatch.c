@@ -173,17 +173,17 @@ unsigned safeaddr__kernels_for_cpu(const safeaddr__cpu_facts *f)
 static unsigned detect(void)
 {
     safeaddr__cpu_facts f;
-    uint32_t unused_a, unused_b, unused_c;
+    uint32_t unused_a, unused_b, unused_d;
     memset(&f, 0, sizeof f);
     if (__get_cpuid(0, &f.max_leaf, &f.vendor_ebx, &f.vendor_ecx,
                     &f.vendor_edx) &&
         __get_cpuid(1, &f.leaf1_eax, &unused_b, &f.leaf1_ecx, &f.leaf1_edx)) {
         if (f.max_leaf >= 7)
-            __cpuid_count(7, 0, unused_a, f.leaf7_ebx, unused_b, unused_c);
+            __cpuid_count(7, 0, unused_a, f.leaf7_ebx, f.leaf7_ecx, unused_d);
         if (f.leaf1_ecx & LEAF1_ECX_OSXSAVE)
             f.xcr0 = read_xcr0();
     }
-    (void)unused_a, (void)unused_b, (void)unused_c;
+    (void)unused_a, (void)unused_b, (void)unused_d;
     return safeaddr__kernels_for_cpu(&f);
 }
 

@@ -34,6 +34,7 @@ typedef struct {
     uint32_t vendor_ebx, vendor_ecx, vendor_edx; /* CPUID 0 vendor string */
     uint32_t leaf1_eax, leaf1_ecx, leaf1_edx;  /* CPUID 1                */
     uint32_t leaf7_ebx;                        /* CPUID 7.0 EBX          */
+    uint32_t leaf7_ecx;                        /* CPUID 7.0 ECX          */
     uint32_t xcr0;                             /* XGETBV 0, if OSXSAVE   */
 } safeaddr__cpu_facts;
 
