@@ -40,8 +40,8 @@ typedef struct {
 
 /* The kernel choice as a pure function of those facts (scan_dispatch.c,
  * exposed so that tests can check it for CPUs we do not have): bit k of
- * the low byte = kernel k (scalar, sse2, avx2, avx512) can run; bit k of
- * the second byte = it may be chosen automatically. */
+ * the low byte = kernel k (scalar, sse2, avx2, avx512, avx512vbmi) can
+ * run; bit k of the second byte = it may be chosen automatically. */
 unsigned safeaddr__kernels_for_cpu(const safeaddr__cpu_facts *facts);
 #else
 #define SAFEADDR__X86_KERNELS 0
