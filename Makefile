@@ -58,6 +58,7 @@ ifneq ($(filter x86_64-% i386-% i486-% i586-% i686-% amd64-%,$(shell $(CC) -dump
 CFLAGS_scan_sse2 := -msse2
 CFLAGS_scan_avx2 := -mavx2 -mbmi -mpopcnt
 CFLAGS_scan_avx512 := -mavx512f -mavx512bw -mavx512vl -mbmi -mpopcnt
+CFLAGS_scan_avx512vbmi := -mavx512f -mavx512bw -mavx512vl -mavx512vbmi -mbmi -mpopcnt
 endif
 
 CLI_SRC := $(sort $(wildcard src/cli/*.c))

@@ -626,10 +626,11 @@ int main(int argc, char **argv)
     /* "best" in --only names the best kernel valgrind can run (it has no
      * AVX-512; its virtual CPU reports what it emulates and
      * safeaddr_kernels() asks that CPU). Under callgrind the default is
-     * the scalar kernel and that best one, parse and bare classify. */
+     * the scalar kernel and that best one, parse and bare classify. Every
+     * AVX-512 kernel's name starts "avx512" (avx512, avx512vbmi). */
     const char *best = "scalar";
     for (size_t i = 0; i < nk; i++)
-        if (strcmp(kernels[i], "avx512") != 0)
+        if (strncmp(kernels[i], "avx512", 6) != 0)
             best = kernels[i];
     if (o.callgrind && o.only == NULL)
         o.only = "safeaddr/scalar,safeaddr/best,scan/scalar,scan/best,"

@@ -62,8 +62,9 @@ void safeaddr__classify_scalar(const unsigned char *block, unsigned valid,
 safeaddr__classify_fn safeaddr__classifier(void);
 const char *safeaddr__classifier_name(void);
 
-/* Test hook: select a kernel by name ("scalar", "sse2", "avx2", "avx512").
- * Returns 0 on success, -1 if unknown or not supported by this CPU. */
+/* Test hook: select a kernel by name ("scalar", "sse2", "avx2", "avx512",
+ * "avx512vbmi"). Returns 0 on success, -1 if unknown or not supported by
+ * this CPU. */
 int safeaddr__select_kernel(const char *name);
 
 /* Mask with the low n bits set, n in 0..64, without shifting by 64 (UB). */

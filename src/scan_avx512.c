@@ -11,10 +11,10 @@
  * two nibble tables as scan_avx2.c (the table of bits is documented there);
  * vptestmb gives "lookup(low) AND lookup(high) != 0" in one instruction.
  *
- * Not done: an AVX-512 VBMI variant (vpermi2b over a 128-entry table,
- * SIMD.md 2.3). Six of the ten masks are single bytes, one compare each
- * whatever the table, so VBMI would only shorten non_atext and ctl by a
- * few instructions.
+ * Where the CPU also has VBMI, scan_avx512vbmi.c replaces the nibble
+ * tables and the compares with two 128-entry lookups (vpermi2b, SIMD.md
+ * 2.3) and one vptestmb a mask; this kernel stays for the AVX-512 CPUs
+ * without VBMI (Skylake-SP, Cascade Lake, Cooper Lake).
  *
  * Dispatch (scan_dispatch.c) selects this kernel automatically only where
  * 512-bit registers do not lower the clock (SIMD.md section 10). Valgrind

@@ -1,12 +1,13 @@
 /*
  * scan_dispatch.c - choose the block classifier once per process
  *
- * The kernels (scan_scalar.c, scan_sse2.c, scan_avx2.c, scan_avx512.c) are
- * pure functions with identical results; this file only decides which one
- * runs. The choice is made once, on first use, and kept in one atomic
- * pointer to a kernel descriptor {name, function}, so that the name
- * reported and the function called never disagree (lazy selection as in
- * libdeflate lib/adler32.c and simdutf src/implementation.cpp):
+ * The kernels (scan_scalar.c, scan_sse2.c, scan_avx2.c, scan_avx512.c,
+ * scan_avx512vbmi.c) are pure functions with identical results; this file
+ * only decides which one runs. The choice is made once, on first use, and
+ * kept in one atomic pointer to a kernel descriptor {name, function}, so
+ * that the name reported and the function called never disagree (lazy
+ * selection as in libdeflate lib/adler32.c and simdutf
+ * src/implementation.cpp):
  *
  *   - no IFUNC: musl has none, IFUNC resolvers run while relocation is
  *     still in progress, and the xz backdoor (CVE-2024-3094) entered
@@ -23,13 +24,15 @@
  * CPU with AVX under an OS that does not save YMM registers faults on
  * the first VEX instruction (Intel SDM vol. 1, 13.3 and 14.3).
  *
- * SAFEADDR_ISA=scalar|sse2|avx2|avx512 forces a kernel, for the test suite
- * (tests/run-suite.sh runs everything once per kernel) and benchmarks. It
- * is read with secure_getenv, so a set-user-ID or set-group-ID program
- * (an MTA's delivery agent) ignores it: the environment of such a program
- * belongs to the caller who is not trusted. An unknown name or a kernel
- * the CPU lacks falls back to the automatic choice silently (a library
- * must not print); safeaddr_kernel_name() says what was chosen.
+ * SAFEADDR_ISA=scalar|sse2|avx2|avx512|avx512vbmi forces a kernel
+ * ("avx512" is the F+BW one even where VBMI is there too), for the test
+ * suite (tests/run-suite.sh runs everything once per kernel) and
+ * benchmarks. It is read with secure_getenv, so a set-user-ID or
+ * set-group-ID program (an MTA's delivery agent) ignores it: the
+ * environment of such a program belongs to the caller who is not trusted.
+ * An unknown name or a kernel the CPU lacks falls back to the automatic
+ * choice silently (a library must not print); safeaddr_kernel_name() says
+ * what was chosen.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1 /* secure_getenv (glibc, musl) */
@@ -52,7 +55,7 @@ typedef struct {
 /* Indexes into kernels[], which is in order of preference, worst first:
  * safeaddr_kernels() lists the supported ones in this order, so "best
  * last". Sets of kernels are bit sets over these indexes. */
-enum { K_SCALAR, K_SSE2, K_AVX2, K_AVX512 };
+enum { K_SCALAR, K_SSE2, K_AVX2, K_AVX512, K_AVX512VBMI };
 #define BIT(k) (1u << (k))
 
 static const kernel kernels[] = {
@@ -61,6 +64,7 @@ static const kernel kernels[] = {
     [K_SSE2] = {"sse2", safeaddr__classify_sse2},
     [K_AVX2] = {"avx2", safeaddr__classify_avx2},
     [K_AVX512] = {"avx512", safeaddr__classify_avx512},
+    [K_AVX512VBMI] = {"avx512vbmi", safeaddr__classify_avx512vbmi},
 #endif
 };
 #define KERNEL_COUNT (sizeof kernels / sizeof kernels[0])
@@ -90,6 +94,7 @@ typedef struct {
 #define LEAF7_EBX_AVX512F (1u << 16)
 #define LEAF7_EBX_AVX512BW (1u << 30)
 #define LEAF7_EBX_AVX512VL (1u << 31)
+#define LEAF7_ECX_AVX512VBMI (1u << 1)
 /* XCR0 state components: SSE (1), AVX/YMM upper halves (2), AVX-512
  * opmask (5), ZMM0-15 upper halves (6), ZMM16-31 (7). */
 #define XCR0_YMM 0x06u
@@ -111,7 +116,7 @@ static uint32_t read_xcr0(void)
  * 140 and 141 Tiger Lake). libdeflate's lib/x86/cpu_features.c refuses
  * them for the same reason; in an MTA the parser runs in short bursts
  * beside other work, which is the case the slowdown hurts most (SIMD.md
- * section 10). The AVX-512 kernel stays selectable there by name. */
+ * section 10). The AVX-512 kernels stay selectable there by name. */
 static int downclocks_on_512bit(const safeaddr__cpu_facts *f)
 {
     /* "GenuineIntel" in EBX, EDX, ECX order. */
@@ -157,10 +162,16 @@ unsigned safeaddr__kernels_for_cpu(const safeaddr__cpu_facts *f)
         /* macOS gives threads the ZMM state lazily and had a kernel bug
          * that lost opmask registers (libdeflate cpu_features.c). */
 #if !defined(__APPLE__)
+        /* VBMI runs on the same ZMM and opmask state, so the same
+         * checks plus its own CPUID bit. */
+        const int avx512vbmi =
+            avx512 && (f->leaf7_ecx & LEAF7_ECX_AVX512VBMI);
         if (avx512) {
             supported |= BIT(K_AVX512);
+            if (avx512vbmi)
+                supported |= BIT(K_AVX512VBMI);
             if (!downclocks_on_512bit(f))
-                automatic |= BIT(K_AVX512);
+                automatic |= supported & (BIT(K_AVX512) | BIT(K_AVX512VBMI));
         }
 #else
         (void)avx512;
@@ -173,17 +184,17 @@ unsigned safeaddr__kernels_for_cpu(const safeaddr__cpu_facts *f)
 static unsigned detect(void)
 {
     safeaddr__cpu_facts f;
-    uint32_t unused_a, unused_b, unused_c;
+    uint32_t unused_a, unused_b, unused_d;
     memset(&f, 0, sizeof f);
     if (__get_cpuid(0, &f.max_leaf, &f.vendor_ebx, &f.vendor_ecx,
                     &f.vendor_edx) &&
         __get_cpuid(1, &f.leaf1_eax, &unused_b, &f.leaf1_ecx, &f.leaf1_edx)) {
         if (f.max_leaf >= 7)
-            __cpuid_count(7, 0, unused_a, f.leaf7_ebx, unused_b, unused_c);
+            __cpuid_count(7, 0, unused_a, f.leaf7_ebx, f.leaf7_ecx, unused_d);
         if (f.leaf1_ecx & LEAF1_ECX_OSXSAVE)
             f.xcr0 = read_xcr0();
     }
-    (void)unused_a, (void)unused_b, (void)unused_c;
+    (void)unused_a, (void)unused_b, (void)unused_d;
     return safeaddr__kernels_for_cpu(&f);
 }
 

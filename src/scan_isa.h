@@ -24,6 +24,9 @@ void safeaddr__classify_avx2(const unsigned char *block, unsigned valid,
 /* AVX-512 F + BW + VL, opmask/ZMM state enabled by the OS. */
 void safeaddr__classify_avx512(const unsigned char *block, unsigned valid,
                                safeaddr__block_masks *out);
+/* The same plus AVX-512 VBMI (vpermi2b). */
+void safeaddr__classify_avx512vbmi(const unsigned char *block, unsigned valid,
+                                   safeaddr__block_masks *out);
 
 /* What CPUID and XGETBV said, for the kernel choice. */
 typedef struct {
@@ -31,13 +34,14 @@ typedef struct {
     uint32_t vendor_ebx, vendor_ecx, vendor_edx; /* CPUID 0 vendor string */
     uint32_t leaf1_eax, leaf1_ecx, leaf1_edx;  /* CPUID 1                */
     uint32_t leaf7_ebx;                        /* CPUID 7.0 EBX          */
+    uint32_t leaf7_ecx;                        /* CPUID 7.0 ECX          */
     uint32_t xcr0;                             /* XGETBV 0, if OSXSAVE   */
 } safeaddr__cpu_facts;
 
 /* The kernel choice as a pure function of those facts (scan_dispatch.c,
  * exposed so that tests can check it for CPUs we do not have): bit k of
- * the low byte = kernel k (scalar, sse2, avx2, avx512) can run; bit k of
- * the second byte = it may be chosen automatically. */
+ * the low byte = kernel k (scalar, sse2, avx2, avx512, avx512vbmi) can
+ * run; bit k of the second byte = it may be chosen automatically. */
 unsigned safeaddr__kernels_for_cpu(const safeaddr__cpu_facts *facts);
 #else
 #define SAFEADDR__X86_KERNELS 0

@@ -67,8 +67,8 @@ Test(coverage_dispatch, environment_override)
     cr_expect_str_eq(got, automatic, "an unknown name is ignored");
 
     /* a kernel this CPU cannot run is ignored, not taken */
-    static const char *const all[] = {"sse2", "avx2", "avx512"};
-    for (size_t i = 0; i < 3; i++) {
+    static const char *const all[] = {"sse2", "avx2", "avx512", "avx512vbmi"};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         chosen_with(all[i], got, sizeof got);
         if (supported(all[i]))
             cr_expect_str_eq(got, all[i]);

@@ -15,8 +15,9 @@
  * is checked against the byte classes written out from RFC 5322 and
  * RFC 5234, independently of src/chars.c. Dispatch: the kernel list, the
  * test hook, SAFEADDR_ISA (in child processes: the choice is made once per
- * process), and the choice for CPUs this machine is not (AVX-512, the
- * Intel models that down-clock, hidden CPUID bits, missing OS support).
+ * process), and the choice for CPUs this machine is not (AVX-512 with and
+ * without VBMI, the Intel models that down-clock, hidden CPUID bits,
+ * missing OS support).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -471,11 +472,13 @@ Test(scan_dispatch, kernel_list_is_sane)
     cr_assert_str_eq(names[0], "scalar");
     cr_assert_str_eq(names[1], "untouched");
     cr_assert_eq(safeaddr_kernels(names, MAX_KERNELS), n);
-    static const char *const known[] = {"scalar", "sse2", "avx2", "avx512"};
+    static const char *const known[] = {"scalar", "sse2", "avx2", "avx512",
+                                        "avx512vbmi"};
+    const int nknown = (int)(sizeof known / sizeof known[0]);
     int last = -1;
     for (size_t i = 0; i < n; i++) {
         int idx = -1;
-        for (int j = 0; j < 4; j++)
+        for (int j = 0; j < nknown; j++)
             if (strcmp(names[i], known[j]) == 0)
                 idx = j;
         cr_assert(idx > last, "kernel %s unknown or out of order", names[i]);
@@ -498,8 +501,9 @@ Test(scan_dispatch, select_refuses_unknown_names)
     cr_assert_str_eq(safeaddr_kernel_name(), before);
     const char *names[MAX_KERNELS];
     const size_t n = safeaddr_kernels(names, MAX_KERNELS);
-    static const char *const all[] = {"scalar", "sse2", "avx2", "avx512"};
-    for (int j = 0; j < 4; j++) {
+    static const char *const all[] = {"scalar", "sse2", "avx2", "avx512",
+                                      "avx512vbmi"};
+    for (size_t j = 0; j < sizeof all / sizeof all[0]; j++) {
         int listed = 0;
         for (size_t i = 0; i < n; i++)
             listed |= strcmp(names[i], all[j]) == 0;
@@ -510,15 +514,18 @@ Test(scan_dispatch, select_refuses_unknown_names)
     }
 }
 
-/* The automatic choice: the best kernel listed, except that AVX-512 may be
- * passed over (CPUs that lower their clock for 512-bit code), for AVX2. */
+/* The automatic choice: the best kernel listed, except that the AVX-512
+ * kernels may be passed over (CPUs that lower their clock for 512-bit
+ * code), for AVX2. */
 static int is_automatic_choice(const char *name)
 {
     const char *names[MAX_KERNELS];
     const size_t n = safeaddr_kernels(names, MAX_KERNELS);
     if (strcmp(name, names[n - 1]) == 0)
         return 1;
-    return strcmp(names[n - 1], "avx512") == 0 && strcmp(name, "avx2") == 0;
+    return (strcmp(names[n - 1], "avx512") == 0 ||
+            strcmp(names[n - 1], "avx512vbmi") == 0) &&
+           strcmp(name, "avx2") == 0;
 }
 
 /* In a child process (the choice is made once per process): set
@@ -574,9 +581,16 @@ Test(scan_dispatch, environment_override)
         cr_assert_str_eq(got, automatic, "SAFEADDR_ISA='%s' chose %s",
                          ignored[i], got);
     }
+    /* The list is in order and avx512vbmi needs avx512 (scan_dispatch.c),
+     * so fewer than 4 (5) kernels means no avx512 (avx512vbmi). */
     if (n < 4) {
         chosen_with("avx512", got, sizeof got);
         cr_assert_str_eq(got, automatic, "unsupported avx512 chose %s", got);
+    }
+    if (n < 5) {
+        chosen_with("avx512vbmi", got, sizeof got);
+        cr_assert_str_eq(got, automatic, "unsupported avx512vbmi chose %s",
+                         got);
     }
 }
 
@@ -599,13 +613,14 @@ Test(scan_dispatch, suite_runs_on_the_requested_kernel)
 }
 
 #if SAFEADDR__X86_KERNELS
-/* The kernel choice for CPUs this machine is not: the AVX-512 kernel and
- * the 512-bit policy cannot run here, but the decision can be checked.
+/* The kernel choice for CPUs this machine is not: the AVX-512 kernels and
+ * the 512-bit policy may not run here, but the decision can be checked.
  * Bits from the Intel SDM vol. 2A (CPUID) and vol. 1 13.3 (XCR0). */
 #define S_SCALAR 0x01u
 #define S_SSE2 0x02u
 #define S_AVX2 0x04u
 #define S_AVX512 0x08u
+#define S_AVX512VBMI 0x10u
 #define SETS(supported, automatic) ((supported) | ((automatic) << 8))
 
 static safeaddr__cpu_facts cpu(int intel, unsigned family, unsigned model,
@@ -638,11 +653,22 @@ static safeaddr__cpu_facts cpu(int intel, unsigned family, unsigned model,
     return f;
 }
 
+/* The same CPU with AVX-512 VBMI (CPUID 7.0 ECX bit 1): Ice Lake, Tiger
+ * Lake, Rocket Lake, Sapphire Rapids, AMD Zen 4 and later. */
+static safeaddr__cpu_facts cpu_vbmi(int intel, unsigned family,
+                                    unsigned model)
+{
+    safeaddr__cpu_facts f = cpu(intel, family, model, 1);
+    f.leaf7_ecx |= 1u << 1;
+    return f;
+}
+
 Test(scan_dispatch, kernel_choice_by_cpu)
 {
     const unsigned base = S_SCALAR | S_SSE2;
     const unsigned avx2 = base | S_AVX2;
     const unsigned all = avx2 | S_AVX512;
+    const unsigned vbmi = all | S_AVX512VBMI;
     safeaddr__cpu_facts f;
 
     memset(&f, 0, sizeof f);
@@ -678,6 +704,21 @@ Test(scan_dispatch, kernel_choice_by_cpu)
     f.leaf1_ecx &= ~(1u << 12); /* FMA hidden */
     cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(avx2, avx2));
 
+    /* VBMI: only on top of everything the BW kernel needs. */
+    f = cpu_vbmi(0, 0x19, 0x61); /* AMD Zen 4 as it is */
+    cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(vbmi, vbmi));
+    f.xcr0 = 0x07; /* the OS does not save ZMM/opmask state */
+    cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(avx2, avx2));
+    f = cpu_vbmi(0, 0x19, 0x61);
+    f.leaf7_ebx &= ~(1u << 30); /* VBMI bit but no BW (a hypervisor) */
+    cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(avx2, avx2));
+    f = cpu(0, 0x19, 0x01, 0);
+    f.leaf7_ecx |= 1u << 1; /* VBMI bit, no AVX-512 at all */
+    cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(avx2, avx2));
+    f = cpu_vbmi(0, 0x19, 0x61);
+    f.leaf7_ecx = ~(1u << 1); /* every other ECX bit, not VBMI */
+    cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(all, all));
+
     /* Intel parts that lower the clock for 512-bit code: supported (tests
      * and SAFEADDR_ISA may use it) but never chosen automatically. */
     static const unsigned slow[] = {85, 106, 108, 126, 140, 141};
@@ -688,12 +729,24 @@ Test(scan_dispatch, kernel_choice_by_cpu)
         f = cpu(0, 6, slow[i], 1); /* the same numbers from another vendor */
         cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(all, all),
                      "AMD model %u", slow[i]);
+        /* Ice Lake and Tiger Lake have VBMI: the VBMI kernel follows the
+         * same rule (it uses 512-bit registers too). */
+        f = cpu_vbmi(1, 6, slow[i]);
+        cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(vbmi, avx2),
+                     "Intel model %u with VBMI", slow[i]);
+        f = cpu_vbmi(0, 6, slow[i]);
+        cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(vbmi, vbmi),
+                     "AMD model %u with VBMI", slow[i]);
     }
     /* Sapphire Rapids (143) and Rocket Lake (167) do not. */
     f = cpu(1, 6, 143, 1);
     cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(all, all));
     f = cpu(1, 6, 167, 1);
     cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(all, all));
+    f = cpu_vbmi(1, 6, 143);
+    cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(vbmi, vbmi));
+    f = cpu_vbmi(1, 6, 167);
+    cr_assert_eq(safeaddr__kernels_for_cpu(&f), SETS(vbmi, vbmi));
 #endif
 }
 #endif
