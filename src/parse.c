@@ -1077,6 +1077,7 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
     const unsigned t = (unsigned)__builtin_ctzll(hard);
     const unsigned char c = win_byte(w, t);
     unsigned ls, at, de, end, display_end = s, first_dot = 64, open = 64;
+    int empty_angle = 0;
     if (c == '@') {
         /* local@domain: no WSP before the '@' */
         if (wsp & win_range(s, t))
@@ -1102,17 +1103,25 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
         if (!next)
             return FAST_NO;
         at = (unsigned)__builtin_ctzll(next);
-        if (win_byte(w, at) != '@')
-            return FAST_NO;
+        if (win_byte(w, at) != '@') {
+            if (at != ls || win_byte(w, at) != '>')
+                return FAST_NO;
+            empty_angle = 1; /* "<>" */
+        }
     } else {
         return FAST_NO;
     }
-    const uint64_t after_at = stops & ~safeaddr__low_bits(at + 1);
-    if (!after_at)
-        return FAST_NO;
-    de = (unsigned)__builtin_ctzll(after_at);
-    if (de > w->valid || !win_dots_ok(w, ls, at) || !win_dots_ok(w, at + 1, de))
-        return FAST_NO;
+    if (empty_angle) {
+        de = at; /* the '>': empty local part and domain */
+    } else {
+        const uint64_t after_at = stops & ~safeaddr__low_bits(at + 1);
+        if (!after_at)
+            return FAST_NO;
+        de = (unsigned)__builtin_ctzll(after_at);
+        if (de > w->valid || !win_dots_ok(w, ls, at) ||
+            !win_dots_ok(w, at + 1, de))
+            return FAST_NO;
+    }
     end = de;
     if (open != 64) {
         if (win_byte(w, de) != '>')
@@ -1133,7 +1142,7 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
     } else if (b[r] != ';' || it->group_ == SAFEADDR_NO_GROUP) {
         return FAST_NO;
     }
-    const unsigned judged = win_judge(w, ls, at, de);
+    const unsigned judged = empty_angle ? J_NONE : win_judge(w, ls, at, de);
 
     /* the element is read: fill the item as the general path does */
     const size_t base = w->base;
@@ -1143,7 +1152,7 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
     item->route = span_at(it, pos0, pos0);
     item->source = span_at(it, base + s, base + end);
     item->local = span_at(it, base + ls, base + at);
-    item->domain = span_at(it, base + at + 1, base + de);
+    item->domain = span_at(it, base + at + !empty_angle, base + de);
     item->addr_spec = span_at(it, base + ls, base + de);
     if (open != 64) {
         item->display = span_at(it, base + s, base + display_end);
@@ -1156,6 +1165,9 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
     it->sep_ = (uint32_t)comma;
     it->mailboxes_++;
     it->elements_++;
+    if (empty_angle) /* the null reverse-path (parse_angle) */
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_EMPTY_ADDRESS_BIT,
+                       base + open);
     if (first_dot != 64)
         safeaddr__diag(it, &item->diag, SAFEADDR_D_OBS_PHRASE_BIT,
                        base + first_dot);
@@ -1172,7 +1184,7 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
  * the same byte. Nothing but the block cache changes unless FAST_DONE.
  * The element is read in three parts - the display name, the address,
  * what follows it - and the block moves to the part that did not fit. */
-static inline __attribute__((always_inline)) int
+static __attribute__((noinline)) int
 fast_read(safeaddr_iter *it, safeaddr_item *item, window *w, size_t pos0,
           size_t start, size_t line_start)
 {
