@@ -1073,7 +1073,7 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
     /* the first stop after s that is not WSP */
     const uint64_t hard = stops & ~wsp & ~safeaddr__low_bits(s);
     if (!hard)
-        return FAST_NO;
+        return FAST_SHORT; /* (at the end of the input the sentinel stops) */
     const unsigned t = (unsigned)__builtin_ctzll(hard);
     const unsigned char c = win_byte(w, t);
     unsigned ls, at, de, end, display_end = s, first_dot = 64, open = 64;
@@ -1101,7 +1101,7 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
         ls = t + 1;
         const uint64_t next = stops & ~safeaddr__low_bits(ls);
         if (!next)
-            return FAST_NO;
+            return FAST_SHORT;
         at = (unsigned)__builtin_ctzll(next);
         if (win_byte(w, at) != '@') {
             if (at != ls || win_byte(w, at) != '>')
@@ -1115,9 +1115,13 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
         de = at; /* the '>': empty local part and domain */
     } else {
         const uint64_t after_at = stops & ~safeaddr__low_bits(at + 1);
-        if (!after_at)
-            return FAST_NO;
-        de = (unsigned)__builtin_ctzll(after_at);
+        if (after_at)
+            de = (unsigned)__builtin_ctzll(after_at);
+        else if (w->at_end)
+            de = w->valid; /* a block of the input's last 64 bytes: no
+                              sentinel bit, the domain ends the input */
+        else
+            return FAST_SHORT;
         if (de > w->valid || !win_dots_ok(w, ls, at) ||
             !win_dots_ok(w, at + 1, de))
             return FAST_NO;
@@ -1135,7 +1139,7 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
     int comma = 0;
     if (r >= w->valid) {
         if (!w->at_end)
-            return FAST_NO;
+            return FAST_SHORT;
         r = w->valid;
     } else if (b[r] == ',') {
         comma = 1;
@@ -1495,14 +1499,21 @@ fast_element(safeaddr_iter *it, safeaddr_item *item)
         if (c != '"' && c != '<' && c < 0x80 && !safeaddr__is_atext(c))
             return FAST_NO;
     }
-    /* the cached block, if it holds the element's first byte; a part that
-     * does not fit moves it (win_move) */
+    /* the cached block, if it holds the element's first byte; an element
+     * or a part of one that does not fit moves it */
     if (p - it->block_base_ >= 64)
         win_load(it, p);
     window w;
     win_view(it, &w);
-    if (fast_simple(it, item, &w, pos0, (unsigned)(p - w.base), line_start) ==
-        FAST_DONE)
+    int rc = fast_simple(it, item, &w, pos0, (unsigned)(p - w.base), line_start);
+    if (rc == FAST_SHORT && w.base < p) {
+        /* the element goes on past the cached block: a block from it */
+        win_load(it, p);
+        win_view(it, &w);
+        rc = fast_simple(it, item, &w, pos0, (unsigned)(p - w.base),
+                         line_start);
+    }
+    if (rc == FAST_DONE)
         return FAST_DONE;
     return fast_read(it, item, &w, pos0, p, line_start) == FAST_DONE
                ? FAST_DONE
