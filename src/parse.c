@@ -1070,14 +1070,34 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
     const uint64_t wsp = ~m[SAFEADDR__STOP_NONWSP] & valid;
     const uint64_t stops = (m[SAFEADDR__STOP_ATOM] & ~m[SAFEADDR__MASK_DOT]) |
                            w->sentinel;
-    /* the first stop after s that is not WSP */
-    const uint64_t hard = stops & ~wsp & ~safeaddr__low_bits(s);
-    if (!hard)
-        return FAST_SHORT; /* (at the end of the input the sentinel stops) */
-    const unsigned t = (unsigned)__builtin_ctzll(hard);
-    const unsigned char c = win_byte(w, t);
     unsigned ls, at, de, end, display_end = s, first_dot = 64, open = 64;
+    unsigned t, quoted = 0;
     int empty_angle = 0;
+    if (b[s] == '"') {
+        /* a quoted display name without quoted-pairs, then WSP and '<' */
+        const unsigned q = win_next(m[SAFEADDR__STOP_QUOTED] | w->sentinel,
+                                    s + 1);
+        if (q >= w->valid)
+            return w->at_end ? FAST_NO : FAST_SHORT;
+        if (b[q] != '"')
+            return FAST_NO;
+        display_end = t = q + 1;
+        if (win_wsp(win_byte(w, t)))
+            t = win_next(m[SAFEADDR__STOP_NONWSP] | w->sentinel, t);
+        if (t >= w->valid)
+            return w->at_end ? FAST_NO : FAST_SHORT;
+        if (b[t] != '<')
+            return FAST_NO;
+        quoted = 1;
+    } else {
+        /* the first stop after s that is not WSP (at the end of the input
+         * the sentinel stops) */
+        const uint64_t hard = stops & ~wsp & ~safeaddr__low_bits(s);
+        if (!hard)
+            return FAST_SHORT;
+        t = (unsigned)__builtin_ctzll(hard);
+    }
+    const unsigned char c = win_byte(w, t);
     if (c == '@') {
         /* local@domain: no WSP before the '@' */
         if (wsp & win_range(s, t))
@@ -1085,7 +1105,7 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
         ls = s;
         at = t;
     } else if (c == '<') {
-        if (t > s) {
+        if (t > s && !quoted) {
             /* the display name ends at its last byte that is not WSP */
             display_end =
                 64 - (unsigned)__builtin_clzll(~wsp & win_range(s, t));
@@ -1175,10 +1195,27 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
     if (first_dot != 64)
         safeaddr__diag(it, &item->diag, SAFEADDR_D_OBS_PHRASE_BIT,
                        base + first_dot);
-    /* a display name of atoms: an encoded-word needs a '=' */
-    win_emit(it, item, judged,
-             display_end > s &&
-                 (m[SAFEADDR__MASK_EXPAND] & win_range(s, display_end)));
+    /* check_display: atoms cannot hold '@' '<' '>', and an encoded-word
+     * needs a '='; a quoted name's specials are looked at one by one (a
+     * few: SP, ',' '.') */
+    int check_display = 0;
+    if (display_end > s) {
+        const uint64_t name = win_range(s, display_end);
+        if (m[SAFEADDR__MASK_EXPAND] & name) {
+            check_display = 1;
+        } else if (quoted) {
+            uint64_t sp = m[SAFEADDR__STOP_ATOM] & name;
+            while (sp) {
+                const unsigned char x = (unsigned char)b[__builtin_ctzll(sp)];
+                sp &= sp - 1;
+                if (x == '@' || x == '<' || x == '>') {
+                    check_display = 1;
+                    break;
+                }
+            }
+        }
+    }
+    win_emit(it, item, judged, check_display);
     return FAST_DONE;
 }
 
