@@ -1219,6 +1219,40 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
     return FAST_DONE;
 }
 
+/* win_local - end of a local part's dot-atom at r whose atoms may hold
+ * UTF-8 (RFC 6532 3.2), as win_dot_atom answers; *first_8bit gets the
+ * offset of the first atom with an 8-bit byte (where the token reader
+ * puts D_UTF8_LOCAL), or stays. Invalid or suspicious sequences, and
+ * '\' or controls, end the reading (0): the general reading's. */
+static unsigned win_local(const safeaddr_iter *it, const window *w,
+                          unsigned r, size_t *first_8bit)
+{
+    const uint64_t *m = w->m;
+    if (r >= w->valid)
+        return w->at_end ? 0 : WIN_PAST;
+    const uint64_t odd = win_odd(w);
+    unsigned e = win_next(
+        (m[SAFEADDR__STOP_ATOM] & ~m[SAFEADDR__MASK_DOT] & ~odd) | w->sentinel,
+        r);
+    if (e >= w->valid && !w->at_end)
+        return WIN_PAST;
+    if (odd & win_range(r, e)) {
+        int has_8bit = 0;
+        e = win_atom(it, w, r, e, &has_8bit);
+        if (e <= r)
+            return 0;
+        if (has_8bit) {
+            const unsigned h = (unsigned)__builtin_ctzll(odd & win_range(r, e));
+            const uint64_t before = m[SAFEADDR__MASK_DOT] & win_range(r, h);
+            *first_8bit = w->base +
+                (before ? 64 - (unsigned)__builtin_clzll(before) : r);
+        }
+    }
+    if (e == r)
+        return 0;
+    return win_dots_ok(w, r, e) ? e : 0;
+}
+
 /* fast_read - fast_element's reading of the element at offset start:
  * FAST_DONE with the item filled and the iterator advanced, FAST_NO for a
  * shape it leaves to the general reading, which then starts over from
@@ -1233,7 +1267,9 @@ fast_read(safeaddr_iter *it, safeaddr_item *item, window *w, size_t pos0,
     size_t display_end = start, open = WIN_NONE, first_dot = WIN_NONE;
     size_t first_8bit = WIN_NONE, comment = WIN_NONE;
     size_t local, at_abs, dom_end, end;
+    size_t local_8bit = WIN_NONE; /* first local atom with UTF-8 */
     int quoted_display = 0, display_expand = 0, empty_angle = 0, rc;
+    int local_quoted = 0;
     unsigned r = (unsigned)(start - w->base), judged = 0;
 
     /* ---- the display name, or the first atom of an addr-spec */
@@ -1280,6 +1316,10 @@ fast_read(safeaddr_iter *it, safeaddr_item *item, window *w, size_t pos0,
                         q += 2;
                     }
                     if (rc == FAST_DONE) {
+                        if (first && win_byte(w, q + 1) == '@') {
+                            local = start; /* a quoted local part */
+                            goto address;
+                        }
                         r = q + 1;
                         quoted_display = 1;
                         after_dot = 0;
@@ -1307,8 +1347,6 @@ fast_read(safeaddr_iter *it, safeaddr_item *item, window *w, size_t pos0,
                             return FAST_NO;
                         const unsigned char c = win_byte(w, e);
                         if (first && (c == '@' || c == '.')) {
-                            if (has_8bit)
-                                return FAST_NO; /* 8-bit in an address */
                             local = start;
                             goto address;
                         }
@@ -1367,11 +1405,38 @@ address:
                 empty_angle = 1;
             at = de = e = ls;
         } else {
-            at = win_dot_atom(w, ls);
+            local_quoted = 0;
+            local_8bit = WIN_NONE;
+            if (win_byte(w, ls) == '"') {
+                /* a quoted local part: printable quoted-pairs, no 8-bit
+                 * byte or control; then directly '@' */
+                const uint64_t stop_quote =
+                    w->m[SAFEADDR__STOP_QUOTED] | w->sentinel;
+                unsigned q = ls + 1;
+                for (;;) {
+                    q = win_next(stop_quote, q);
+                    if (q >= w->valid || w->b[q] == '"')
+                        break;
+                    if (w->b[q] != '\\' || q + 1 >= w->valid ||
+                        (unsigned char)w->b[q + 1] < 0x20 ||
+                        (unsigned char)w->b[q + 1] > 0x7E) {
+                        if (q + 1 >= w->valid && w->b[q] == '\\')
+                            q = w->valid; /* may go on past the block */
+                        else
+                            return FAST_NO;
+                        break;
+                    }
+                    q += 2;
+                }
+                at = q >= w->valid ? (w->at_end ? 0 : WIN_PAST) : q + 1;
+                local_quoted = 1;
+            } else {
+                at = win_local(it, w, ls, &local_8bit);
+            }
             if (at == WIN_PAST)
                 rc = FAST_SHORT;
             else if (at == 0 || win_byte(w, at) != '@')
-                return FAST_NO;
+                return at >= w->valid && !w->at_end ? FAST_SHORT : FAST_NO;
             else if ((de = win_dot_atom(w, at + 1)) == WIN_PAST)
                 rc = FAST_SHORT;
             else if (de == 0)
@@ -1387,8 +1452,11 @@ address:
                 e++;
         }
         if (rc == FAST_DONE) {
-            if (!empty_angle)
+            if (!empty_angle) {
                 judged = win_judge(w, ls, at, de);
+                if (local_quoted || local_8bit != WIN_NONE)
+                    judged = (judged & ~J_METACHAR) | J_LOCAL_CHECK;
+            }
             at_abs = w->base + at;
             dom_end = w->base + de;
             end = w->base + e;
@@ -1472,6 +1540,17 @@ address:
      * trailing comment's (collect or after_element); then check.c's */
     if (empty_angle)
         safeaddr__diag(it, &item->diag, SAFEADDR_D_EMPTY_ADDRESS_BIT, open);
+    /* the address reading's (flush() in bit order): in an angle-addr
+     * before the phrase's (parse_angle), in an addr-spec after a trailing
+     * comment (seen inside collect) */
+    if (open == WIN_NONE && comment != WIN_NONE) {
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_COMMENT_BIT, comment);
+        comment = WIN_NONE;
+    }
+    if (local_quoted)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_QUOTED_LOCAL_BIT, local);
+    if (local_8bit != WIN_NONE)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_UTF8_LOCAL_BIT, local_8bit);
     if (first_dot != WIN_NONE)
         safeaddr__diag(it, &item->diag, SAFEADDR_D_OBS_PHRASE_BIT, first_dot);
     if (first_8bit != WIN_NONE)

@@ -85,6 +85,16 @@ static const char *const shapes[] = {
     "a@b.c,\r\nb@c.d", "a@B.C", "a@b.c,", "a@b.c ,, d@e.f", " \t a@b.c",
     "<a@b.c>x", "A<a@b.c>", "A <a@b.c>\"", "\"A\"<a@b.c>", "<a@b.c>  ",
     "a@b.c;", "A B <a@b.c>;", "a@b.c d@e.f", "a@b@c.d", "<<a@b.c>>", "<>>",
+    /* quoted and UTF-8 local parts, comments, quoted names (fast_read,
+     * fast_simple) */
+    "\"a b\"@example.com", "\"a\\\"b\"@x.y (c)", "jos\xc3\xa9@x.y",
+    "a.jos\xc3\xa9@x.y", "<jos\xc3\xa9@x.y>", "N <\"q\"@x.y> (c)",
+    "jos\xc3\xa9.\xc3\xa9@x.y", "\xe2\x80\xae@x.y", "\xff@x.y", "\"\"@x.y",
+    "\"a\".b@x.y", "\"a\"@x.y, \"b c\"@d.e", "a@b.c (c) , d@e.f (x)",
+    "a@b.c (c(d))", "a@b.c (\xc3\xa9)", "<> (c)", "N <> (c)", "\"x@y\" <a@b.c>",
+    "\"=?u?q?x?=\" <a@b.c>", "J. Smith <a@b.c>", "Jos\xc3\xa9 <a@b.c>",
+    "Very Long Display Name With Many Words To Cross The Block <a@b.example>",
+    "=?utf-8?q?J=C3=BCrgen_M=C3=BCller?= <juergen.mueller@example.com>",
 };
 
 Test(fast_paths, shapes_read_as_the_reference_reads_them)
