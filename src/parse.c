@@ -1253,6 +1253,65 @@ static unsigned win_local(const safeaddr_iter *it, const window *w,
     return win_dots_ok(w, r, e) ? e : 0;
 }
 
+static void item_clear(safeaddr_iter *it, safeaddr_item *item, size_t at);
+
+/* fast_group_start - the phrase [start, display_end) and the ':' at
+ * colon start a group (RFC 5322 3.4 group = display-name ":"), as
+ * parse_element and safeaddr_next take one; FAST_NO where they would not
+ * (only address-lists have groups, groups do not nest). */
+static int fast_group_start(safeaddr_iter *it, safeaddr_item *item,
+                            size_t pos0, size_t start, size_t display_end,
+                            size_t colon, size_t first_dot, size_t first_8bit,
+                            size_t line_start)
+{
+    if (it->production_ != SAFEADDR_ADDRESS_LIST ||
+        it->group_ != SAFEADDR_NO_GROUP)
+        return FAST_NO;
+    item_clear(it, item, pos0);
+    item->kind = SAFEADDR_ITEM_GROUP_START;
+    item->display = span_at(it, start, display_end);
+    item->source = span_at(it, start, colon + 1);
+    /* the phrase reading's diagnostics, as flush() gives them */
+    if (first_dot != SAFEADDR__NONE)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_OBS_PHRASE_BIT, first_dot);
+    if (first_8bit != SAFEADDR__NONE)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_UTF8_TEXT_BIT, first_8bit);
+    it->line_start_ = line_start;
+    it->pos_ = colon + 1;
+    it->group_ = it->groups_seen_++;
+    it->group_name_ = item->display;
+    item->group = it->group_;
+    it->elements_++;
+    it->sep_ = 0; /* members follow the ':' directly */
+    return FAST_DONE;
+}
+
+/* fast_group_end - a ';' at p closing the open group, then WSP and ','
+ * or the end, as safeaddr_next takes it; FAST_NO for anything else. */
+static int fast_group_end(safeaddr_iter *it, safeaddr_item *item, size_t pos0,
+                          size_t p, size_t line_start)
+{
+    const char *b = it->buf_;
+    const size_t len = it->len_;
+    size_t q = p + 1;
+    while (q < len && win_wsp((unsigned char)b[q]))
+        q++;
+    if (it->group_ == SAFEADDR_NO_GROUP || (q < len && b[q] != ','))
+        return FAST_NO;
+    item_clear(it, item, pos0);
+    item->kind = SAFEADDR_ITEM_GROUP_END;
+    item->group = it->group_;
+    item->display = it->group_name_;
+    item->source = span_at(it, p, p + 1);
+    it->group_ = SAFEADDR_NO_GROUP;
+    it->line_start_ = line_start;
+    if (it->sep_) /* "g: a@b, ;" */
+        safeaddr__diag(it, NULL, SAFEADDR_D_OBS_EMPTY_ELEMENT_BIT, p);
+    it->sep_ = q < len;
+    it->pos_ = q < len ? q + 1 : q;
+    return FAST_DONE;
+}
+
 /* fast_read - fast_element's reading of the element at offset start:
  * FAST_DONE with the item filled and the iterator advanced, FAST_NO for a
  * shape it leaves to the general reading, which then starts over from
@@ -1382,6 +1441,10 @@ fast_read(safeaddr_iter *it, safeaddr_item *item, window *w, size_t pos0,
                 open = w->base + r;
                 break;
             }
+            if (w->b[r] == ':')
+                return fast_group_start(it, item, pos0, start, display_end,
+                                        w->base + r, first_dot, first_8bit,
+                                        line_start);
             /* items may touch only at a dot ("J.Smith"); other neighbours
              * are the general reading's */
             if (w->base + r == display_end && !after_dot && w->b[r] != '.')
@@ -1612,6 +1675,8 @@ fast_element(safeaddr_iter *it, safeaddr_item *item)
     }
     {
         const unsigned char c = (unsigned char)b[p];
+        if (c == ';')
+            return fast_group_end(it, item, pos0, p, line_start);
         if (c != '"' && c != '<' && c < 0x80 && !safeaddr__is_atext(c))
             return FAST_NO;
     }

@@ -95,6 +95,10 @@ static const char *const shapes[] = {
     "\"=?u?q?x?=\" <a@b.c>", "J. Smith <a@b.c>", "Jos\xc3\xa9 <a@b.c>",
     "Very Long Display Name With Many Words To Cross The Block <a@b.example>",
     "=?utf-8?q?J=C3=BCrgen_M=C3=BCller?= <juergen.mueller@example.com>",
+    /* groups (fast_group_start, fast_group_end) */
+    "undisclosed-recipients:;", "g: a@b.c;, h: ;", "g: a@b.c ; , x@y.z",
+    "g:;;", "a@b.c, g: x@y.z;", "g: h: x@y.z;", "g: a@b.c, ;", "g. h: ;",
+    "J\xc3\xa9 G: a@b.c;", "g: a@b.c; x", "g: a@b.c;\r\n ,x@y.z", "\"g\": ;",
 };
 
 Test(fast_paths, shapes_read_as_the_reference_reads_them)
