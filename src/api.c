@@ -126,19 +126,41 @@ SAFEADDR_API int safeaddr_iter_init(safeaddr_iter *it, const char *buf,
         }
         return SAFEADDR_E_PARAM;
     }
-    memset(it, 0, sizeof *it);
+    /* Field by field, not memset: for a struct of this size gcc emits
+     * "rep stos", whose start-up cost was a tenth of the time spent on a
+     * typical field. Every field of safeaddr_iter is set here. */
     it->buf_ = buf ? buf : empty;
     it->len_ = len;
+    it->pos_ = 0;
+    it->max_input_ = SAFEADDR_DEFAULT_MAX_INPUT;
+    it->line_start_ = 0;
     /* no block cached: 64-aligned, and farther from every offset the
      * input can have (max_input <= 1 GiB) than 63 bytes, in both
      * directions and modulo SIZE_MAX + 1, so safeaddr__next_stop's single
      * "pos - block_base_ < 64" test fails for it */
     it->block_base_ = ~(size_t)63;
-    it->group_ = SAFEADDR_NO_GROUP;
-    it->max_input_ = SAFEADDR_DEFAULT_MAX_INPUT;
+    for (size_t i = 0; i < sizeof it->masks_ / sizeof it->masks_[0]; i++)
+        it->masks_[i] = 0;
+    it->kernel_ = (void (*)(void))safeaddr__classifier();
     it->max_depth_ = SAFEADDR_DEFAULT_MAX_COMMENT_DEPTH;
     it->max_addresses_ = SAFEADDR_DEFAULT_MAX_ADDRESSES;
-    it->kernel_ = (void (*)(void))safeaddr__classifier();
+    it->flags_ = 0;
+    it->production_ = 0;
+    it->state_ = SAFEADDR__ST_READY;
+    it->group_ = SAFEADDR_NO_GROUP;
+    it->groups_seen_ = 0;
+    it->mailboxes_ = 0;
+    it->elements_ = 0;
+    it->mute_ = 0;
+    it->sep_ = 0;
+    it->pad_ = 0;
+    it->field_diag_ = 0;
+    it->group_name_.ptr = NULL;
+    it->group_name_.len = 0;
+    it->on_diag_ = NULL;
+    it->diag_ctx_ = NULL;
+    it->error_.code = SAFEADDR_OK;
+    it->error_.offset = 0;
     if (!buf && len)
         return init_fail(it, err, SAFEADDR_E_PARAM, 0);
     if (production < SAFEADDR_ADDRESS_LIST || production > SAFEADDR_PATH)
