@@ -362,9 +362,11 @@ def main(argv):
     w("classify/K: kernel K alone over every 64-byte block of every field "
       "(the tail copied into a zeroed block, as src/lex.c does), the ceiling "
       "for any scanner. scan/K: the scanner stage alone as the parser drives "
-      "it, with no grammar: safeaddr_iter_init, then safeaddr__next_stop "
-      "from stop to stop over every byte that is not atext (block cache, "
-      "stop-mask derivation, count-trailing-zeros walk). The ratios divide "
+      "it, with no grammar: safeaddr_iter_init, then every block classified "
+      "once into the iterator's block cache (safeaddr__load_block: kernel, "
+      "tail copy, the nine cached masks) and a count-trailing-zeros walk "
+      "over its stops (bytes neither atext nor '.'), one step a stop, as "
+      "the element fast path reads them. The ratios divide "
       "the cost of scan/K by that of classify/K on the same bytes, by time "
       "and by callgrind instructions (target: at most 2).\n")
     cg_best = None
