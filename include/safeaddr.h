@@ -510,15 +510,17 @@ SAFEADDR_API int safeaddr_unfold(safeaddr_span value, char *out, size_t cap,
 /* -------------------------------------------------------- scanner kernel */
 
 /* safeaddr_kernel_name - the block classifier in use: "scalar", "sse2",
- * "avx2" or "avx512". Chosen once, on first use, from the CPU (and from the
+ * "avx2", "avx512" (AVX-512 F+BW+VL) or "avx512vbmi" (the same with VBMI
+ * table lookups). Chosen once, on first use, from the CPU (and from the
  * SAFEADDR_ISA environment variable, which is ignored in set-user-ID and
  * set-group-ID programs). */
 SAFEADDR_API const char *safeaddr_kernel_name(void);
 
 /* safeaddr_kernels - names of the kernels this CPU supports, "scalar"
  * first and the widest last (on Intel models that lower their clock for
- * 512-bit vectors "avx512" is listed, and can be forced, but "avx2" is the
- * one chosen); fills names[0..cap) and returns how many there are. */
+ * 512-bit vectors "avx512" and "avx512vbmi" are listed, and can be forced,
+ * but "avx2" is the one chosen); fills names[0..cap) and returns how many
+ * there are. */
 SAFEADDR_API size_t safeaddr_kernels(const char **names, size_t cap);
 
 /* ------------------------------------------- sendmail crackaddr() twin */
