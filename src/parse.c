@@ -956,8 +956,8 @@ enum {
  * [ls, at) and (at, de) of the block, from the masks. Anything out of the
  * ordinary is left to check.c itself, which then decides alone; what is
  * left are the cases where the rules reduce to bit tests. */
-static unsigned win_judge(const window *w, unsigned ls, unsigned at,
-                          unsigned de)
+static inline __attribute__((always_inline)) unsigned
+win_judge(const window *w, unsigned ls, unsigned at, unsigned de)
 {
     const uint64_t *m = w->m;
     unsigned j = 0;
@@ -1042,7 +1042,8 @@ static int win_move(safeaddr_iter *it, window *w, size_t abs)
 /* win_dots_ok - [x, y) is a dot-atom's extent (every byte atext or '.'):
  * not empty, and no leading, trailing or doubled dot (RFC 5322 3.2.3;
  * those are obs-local-part or errors, the general reading's). */
-static inline int win_dots_ok(const window *w, unsigned x, unsigned y)
+static inline __attribute__((always_inline)) int
+win_dots_ok(const window *w, unsigned x, unsigned y)
 {
     if (y <= x)
         return 0;
@@ -1215,7 +1216,8 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
             }
         }
     }
-    win_emit(it, item, judged, check_display);
+    if (judged || check_display)
+        win_emit(it, item, judged, check_display);
     return FAST_DONE;
 }
 
@@ -1318,7 +1320,7 @@ static int fast_group_end(safeaddr_iter *it, safeaddr_item *item, size_t pos0,
  * the same byte. Nothing but the block cache changes unless FAST_DONE.
  * The element is read in three parts - the display name, the address,
  * what follows it - and the block moves to the part that did not fit. */
-static __attribute__((noinline)) int
+static inline __attribute__((always_inline)) int
 fast_read(safeaddr_iter *it, safeaddr_item *item, window *w, size_t pos0,
           size_t start, size_t line_start)
 {
@@ -1627,6 +1629,20 @@ address:
     return FAST_DONE;
 }
 
+/* fast_read_at - fast_read from the cached block, out of line: the block
+ * seen through a window in memory is its business, not that of the
+ * shapes fast_simple reads in registers. */
+static __attribute__((noinline)) int
+fast_read_at(safeaddr_iter *it, safeaddr_item *item, size_t pos0, size_t p,
+             size_t line_start)
+{
+    window w;
+    win_view(it, &w);
+    return fast_read(it, item, &w, pos0, p, line_start) == FAST_DONE
+               ? FAST_DONE
+               : FAST_NO;
+}
+
 /* fast_element - one whole list element of the shapes most fields are
  * made of:
  *     local@domain      Display Name <local@domain>      "Name" <a@b>    <>
@@ -1696,9 +1712,7 @@ fast_element(safeaddr_iter *it, safeaddr_item *item)
     }
     if (rc == FAST_DONE)
         return FAST_DONE;
-    return fast_read(it, item, &w, pos0, p, line_start) == FAST_DONE
-               ? FAST_DONE
-               : FAST_NO;
+    return fast_read_at(it, item, pos0, p, line_start);
 }
 
 /* Results of parse_element besides errors. */
