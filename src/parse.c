@@ -1938,7 +1938,8 @@ static inline int fast_ok(const safeaddr_iter *it)
  * prefix readings' pending diagnostics) is large, and an element the fast
  * path takes should not pay for setting it up. */
 static __attribute__((noinline)) int
-next_general(safeaddr_iter *it, safeaddr_item *item, safeaddr_error *err)
+next_general(safeaddr_iter *it, safeaddr_item *item, safeaddr_error *err,
+             int fast_tried)
 {
     safeaddr_item scratch;
     safeaddr_error e = {SAFEADDR_OK, 0};
@@ -1954,9 +1955,11 @@ next_general(safeaddr_iter *it, safeaddr_item *item, safeaddr_error *err)
     if (it->state_ == SAFEADDR__ST_DONE)
         return SAFEADDR_NEXT_END;
 
+    /* the fast path again after an empty element, not where safeaddr_next
+     * has just tried it */
     const int fast = fast_ok(it);
-    for (;;) {
-        if (fast && fast_element(it, item) == FAST_DONE)
+    for (int again = !fast_tried;; again = 1) {
+        if (fast && again && fast_element(it, item) == FAST_DONE)
             return SAFEADDR_NEXT_ITEM;
         item_clear(it, item, it->pos_);
         safeaddr__cfws cf = SAFEADDR__CFWS_INIT;
@@ -2060,7 +2063,9 @@ SAFEADDR_API int safeaddr_next(safeaddr_iter *it, safeaddr_item *item,
 {
     /* most elements, and the end of most fields: the fast path, in a
      * small frame */
-    if (it && item && it->state_ == SAFEADDR__ST_READY && fast_ok(it)) {
+    const int fast = it && item && it->state_ == SAFEADDR__ST_READY &&
+                     fast_ok(it);
+    if (fast) {
         const int rc = fast_element(it, item);
         if (rc == FAST_DONE)
             return SAFEADDR_NEXT_ITEM;
@@ -2069,5 +2074,5 @@ SAFEADDR_API int safeaddr_next(safeaddr_iter *it, safeaddr_item *item,
             return SAFEADDR_NEXT_END;
         }
     }
-    return next_general(it, item, err);
+    return next_general(it, item, err, fast);
 }
