@@ -913,6 +913,35 @@ static inline int win_gap(const window *w, unsigned *rp, size_t *line_start)
     return FAST_DONE;
 }
 
+/* win_comment - the end of the comment whose '(' is at r (RFC 5322 3.2.2:
+ * ctext and nested comments, at most max_comment_depth deep, as the
+ * lexer's skip_comment counts them), 0 if it holds a quoted-pair, a
+ * control, an 8-bit byte or too deep a nesting (the general reading's),
+ * or WIN_PAST. */
+static unsigned win_comment(const safeaddr_iter *it, const window *w,
+                            unsigned r)
+{
+    const uint64_t stop = w->m[SAFEADDR__STOP_COMMENT] | w->sentinel;
+    uint32_t depth = 1;
+    if (depth > it->max_depth_)
+        return 0;
+    for (unsigned q = r + 1;; q++) {
+        q = win_next(stop, q);
+        if (q >= w->valid)
+            return w->at_end ? 0 : WIN_PAST;
+        if (w->b[q] == '(') {
+            if (depth >= it->max_depth_)
+                return 0;
+            depth++;
+        } else if (w->b[q] == ')') {
+            if (--depth == 0)
+                return q + 1;
+        } else {
+            return 0;
+        }
+    }
+}
+
 /* win_atom - the end of the atom at r (RFC 5322 3.2.3 atext, and 8-bit
  * bytes as RFC 6532 3.2 allows), given e, the first byte at or after r
  * that is neither atext nor odd: a '\' or a control before e ends it
@@ -1330,7 +1359,11 @@ fast_read(safeaddr_iter *it, safeaddr_item *item, window *w, size_t pos0,
     size_t local, at_abs, dom_end, end;
     size_t local_8bit = WIN_NONE; /* first local atom with UTF-8 */
     int quoted_display = 0, display_expand = 0, empty_angle = 0, rc;
-    int local_quoted = 0;
+    int local_quoted = 0, comment_in_display = 0;
+    /* comments between the words of the display name, in order: the token
+     * reader gives their diagnostics first, as it skips them */
+    size_t phrase_comment[2];
+    unsigned phrase_comments = 0;
     unsigned r = (unsigned)(start - w->base), judged = 0;
 
     /* ---- the display name, or the first atom of an addr-spec */
@@ -1340,6 +1373,9 @@ fast_read(safeaddr_iter *it, safeaddr_item *item, window *w, size_t pos0,
         int after_dot = 0;
         for (int first = 1;; first = 0) {
             const size_t item_start = w->base + r;
+            /* a comment between words lies inside the display name, which
+             * check_display then reads whole */
+            comment_in_display |= phrase_comments != 0;
             int got = 0;
             for (;;) { /* one item; again from a moved block if short */
                 const uint64_t *m = w->m;
@@ -1428,9 +1464,23 @@ fast_read(safeaddr_iter *it, safeaddr_item *item, window *w, size_t pos0,
             }
             display_end = w->base + r;
             const size_t line_before = line_start;
-            for (;;) { /* the WSP and folds after it */
+            const unsigned comments_before = phrase_comments;
+            for (;;) { /* the WSP, folds and comments after it */
                 line_start = line_before;
+                phrase_comments = comments_before;
                 rc = win_gap(w, &r, &line_start);
+                while (rc == FAST_DONE && r < w->valid && w->b[r] == '(') {
+                    const unsigned ce = win_comment(it, w, r);
+                    if (ce == 0 || phrase_comments == 2) {
+                        rc = FAST_NO;
+                    } else if (ce == WIN_PAST) {
+                        rc = FAST_SHORT;
+                    } else {
+                        phrase_comment[phrase_comments++] = w->base + r;
+                        r = ce;
+                        rc = win_gap(w, &r, &line_start);
+                    }
+                }
                 if (rc == FAST_DONE && r >= w->valid)
                     rc = win_out(w);
                 if (rc == FAST_DONE)
@@ -1443,7 +1493,7 @@ fast_read(safeaddr_iter *it, safeaddr_item *item, window *w, size_t pos0,
                 open = w->base + r;
                 break;
             }
-            if (w->b[r] == ':')
+            if (w->b[r] == ':' && phrase_comments == 0)
                 return fast_group_start(it, item, pos0, start, display_end,
                                         w->base + r, first_dot, first_8bit,
                                         line_start);
@@ -1542,15 +1592,14 @@ address:
         line_start = line_before;
         rc = win_gap(w, &r, &line_start);
         if (rc == FAST_DONE && r < w->valid && w->b[r] == '(') {
-            const unsigned q = win_next(
-                w->m[SAFEADDR__STOP_COMMENT] | w->sentinel, r + 1);
-            if (q >= w->valid)
-                rc = win_out(w);
-            else if (w->b[q] != ')')
+            const unsigned ce = win_comment(it, w, r);
+            if (ce == 0)
                 return FAST_NO;
-            else {
+            if (ce == WIN_PAST) {
+                rc = FAST_SHORT;
+            } else {
                 comment = w->base + r;
-                r = q + 1;
+                r = ce;
                 source_end = w->base + r; /* part of the element's source */
                 rc = win_gap(w, &r, &line_start);
             }
@@ -1600,6 +1649,9 @@ address:
     }
     it->mailboxes_++;
     it->elements_++;
+    for (unsigned i = 0; i < phrase_comments; i++)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_COMMENT_BIT,
+                       phrase_comment[i]);
     /* "<>", the null reverse-path (parse_angle); then the phrase
      * reading's diagnostics, in bit order as flush() gives them; then a
      * trailing comment's (collect or after_element); then check.c's */
@@ -1625,7 +1677,8 @@ address:
     /* a display name: atoms cannot hold '@' '<' '>', and an encoded-word
      * needs a '='; quoted strings and '=' are check.c's */
     win_emit(it, item, empty_angle ? J_NONE : judged,
-             item->display.len && (quoted_display || display_expand));
+             item->display.len &&
+                 (quoted_display || display_expand || comment_in_display));
     return FAST_DONE;
 }
 

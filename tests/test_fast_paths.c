@@ -99,6 +99,11 @@ static const char *const shapes[] = {
     "undisclosed-recipients:;", "g: a@b.c;, h: ;", "g: a@b.c ; , x@y.z",
     "g:;;", "a@b.c, g: x@y.z;", "g: h: x@y.z;", "g: a@b.c, ;", "g. h: ;",
     "J\xc3\xa9 G: a@b.c;", "g: a@b.c; x", "g: a@b.c;\r\n ,x@y.z", "\"g\": ;",
+    /* comments in and after display names, nested */
+    "Greta Sanchez (ext. 6719) <g@x.example>", "A (b) C (d) E (f) <a@b.c>",
+    "a@b.c (David (work))", "A (x@y) B <a@b.c>", "A (=?u?q?x?=) B <a@b.c>",
+    "A (b) <> (c)", "A (b(c(d))) <a@b.c>", "A (b\\c) <a@b.c>", "A (b) : x@y.z;",
+    "A (\xc3\xa9) <a@b.c>", "A (b <a@b.c>", "a@b.c ((()))", "A(b)C <a@b.c>",
 };
 
 Test(fast_paths, shapes_read_as_the_reference_reads_them)
