@@ -30,6 +30,7 @@
 #include "safeaddr.h"
 #include "scan.h"
 #include "scan_isa.h"
+#include "chars.h"
 
 #define MAX_KERNELS 8
 
@@ -182,6 +183,40 @@ Test(scan_oracle, matches_rfc_byte_classes)
                              pos, mask_names[i], (unsigned long long)got[i],
                              (unsigned long long)want[i]);
         }
+    }
+}
+
+/* The byte-class table the lexer and check.c read (src/chars.c) against
+ * the same RFC classes: the scalar kernel no longer derives its masks from
+ * it, so it is checked on its own. */
+Test(scan_oracle, char_class_table_matches_rfc_classes)
+{
+    for (unsigned c = 0; c < 256; c++) {
+        const uint16_t k = safeaddr__char_class[c];
+        const int digit = c >= '0' && c <= '9';
+        const int alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+        const int hex = digit || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+        const int special = c != 0 && strchr("()<>[]:;@\\,.\"", (int)c) != NULL;
+        cr_assert_eq(!!(k & SAFEADDR__C_ATEXT), rfc_atext(c), "atext %#04x", c);
+        cr_assert_eq(!!(k & SAFEADDR__C_SPECIAL), special, "special %#04x", c);
+        cr_assert_eq(!!(k & SAFEADDR__C_WSP), c == ' ' || c == '\t', "wsp %#04x", c);
+        cr_assert_eq(!!(k & SAFEADDR__C_CTL),
+                     (c < 0x20 && c != '\t') || c == 0x7F, "ctl %#04x", c);
+        cr_assert_eq(!!(k & SAFEADDR__C_HIGH), c >= 0x80, "high %#04x", c);
+        cr_assert_eq(!!(k & SAFEADDR__C_ALNUM), alpha || digit, "alnum %#04x", c);
+        cr_assert_eq(!!(k & SAFEADDR__C_DIGIT), digit, "digit %#04x", c);
+        cr_assert_eq(!!(k & SAFEADDR__C_HEX), hex, "hex %#04x", c);
+        /* host names as written: letters, digits, '-', '.', and 8-bit
+         * (U-labels are IDNA's to judge) */
+        cr_assert_eq(!!(k & SAFEADDR__C_HOST),
+                     alpha || digit || c == '-' || c == '.' || c >= 0x80,
+                     "host %#04x", c);
+        /* local-part bytes that need no second look: atext and '.' but
+         * '$' '`' '=' */
+        cr_assert_eq(!!(k & SAFEADDR__C_PLAIN),
+                     (rfc_atext(c) || c == '.') && c != '$' && c != '`' &&
+                         c != '=',
+                     "plain %#04x", c);
     }
 }
 
