@@ -249,6 +249,12 @@ void safeaddr__check_display(safeaddr_iter *it, safeaddr_item *item)
     if (memchr(s.ptr, '@', s.len) || memchr(s.ptr, '<', s.len) ||
         memchr(s.ptr, '>', s.len))
         safeaddr__diag(it, &item->diag, SAFEADDR_D_ADDRESS_LIKE_NAME_BIT, at);
-    if (has_encoded_word(s))
-        safeaddr__diag(it, &item->diag, SAFEADDR_D_ENCODED_WORD_BIT, at);
+    safeaddr__check_display_encoded(it, item);
+}
+
+void safeaddr__check_display_encoded(safeaddr_iter *it, safeaddr_item *item)
+{
+    if (has_encoded_word(item->display))
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_ENCODED_WORD_BIT,
+                       off_of(it, item->display.ptr));
 }

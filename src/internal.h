@@ -161,5 +161,8 @@ int safeaddr__lex(safeaddr_iter *it, safeaddr__token *t, safeaddr_error *err);
 void safeaddr__check_local(safeaddr_iter *it, safeaddr_item *item);
 void safeaddr__check_domain(safeaddr_iter *it, safeaddr_item *item);
 void safeaddr__check_display(safeaddr_iter *it, safeaddr_item *item);
+/* Its second half alone, D_ENCODED_WORD, for a caller that knows the name
+ * holds no '@' '<' '>' (parse.c's fast path, from the masks). */
+void safeaddr__check_display_encoded(safeaddr_iter *it, safeaddr_item *item);
 
 #endif

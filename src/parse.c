@@ -1023,11 +1023,18 @@ win_judge(const window *w, unsigned ls, unsigned at, unsigned de)
     return j;
 }
 
+/* What check_display has to do for a fast-path display name */
+enum {
+    DISPLAY_ENCODED = 1,      /* a '=': look for an encoded-word           */
+    DISPLAY_ADDRESS_LIKE = 2, /* a '@' '<' or '>' seen: D_ADDRESS_LIKE_NAME */
+    DISPLAY_CHECK = 4         /* not known: check_display reads it all     */
+};
+
 /* win_emit - check.c's diagnostics for the item, in check.c's order and
  * with its offsets (the reference reading runs check.c on every element;
  * tests/test_fast_paths.c compares the two). */
 static void win_emit(safeaddr_iter *it, safeaddr_item *item, unsigned j,
-                     int check_display)
+                     unsigned display)
 {
     const size_t local = (size_t)(item->local.ptr - it->buf_);
     const size_t domain = (size_t)(item->domain.ptr - it->buf_);
@@ -1048,8 +1055,15 @@ static void win_emit(safeaddr_iter *it, safeaddr_item *item, unsigned j,
                            SAFEADDR_D_SINGLE_LABEL_DOMAIN_BIT, domain);
     }
 display:
-    if (check_display)
+    if (display & DISPLAY_CHECK) {
         safeaddr__check_display(it, item);
+    } else {
+        if (display & DISPLAY_ADDRESS_LIKE) /* check_display's first half */
+            safeaddr__diag(it, &item->diag, SAFEADDR_D_ADDRESS_LIKE_NAME_BIT,
+                           (size_t)(item->display.ptr - it->buf_));
+        if (display & DISPLAY_ENCODED)
+            safeaddr__check_display_encoded(it, item);
+    }
 }
 
 /* win_move - when a reading runs out of the block, a block that starts at
@@ -1228,25 +1242,25 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
     /* check_display: atoms cannot hold '@' '<' '>', and an encoded-word
      * needs a '='; a quoted name's specials are looked at one by one (a
      * few: SP, ',' '.') */
-    int check_display = 0;
+    unsigned display = 0;
     if (display_end > s) {
         const uint64_t name = win_range(s, display_end);
-        if (m[SAFEADDR__MASK_EXPAND] & name) {
-            check_display = 1;
-        } else if (quoted) {
+        if (m[SAFEADDR__MASK_EXPAND] & name)
+            display = DISPLAY_ENCODED;
+        if (quoted) {
             uint64_t sp = m[SAFEADDR__STOP_ATOM] & name;
             while (sp) {
                 const unsigned char x = (unsigned char)b[__builtin_ctzll(sp)];
                 sp &= sp - 1;
                 if (x == '@' || x == '<' || x == '>') {
-                    check_display = 1;
+                    display |= DISPLAY_ADDRESS_LIKE;
                     break;
                 }
             }
         }
     }
-    if (judged || check_display)
-        win_emit(it, item, judged, check_display);
+    if (judged || display)
+        win_emit(it, item, judged, display);
     return FAST_DONE;
 }
 
@@ -1677,8 +1691,10 @@ address:
     /* a display name: atoms cannot hold '@' '<' '>', and an encoded-word
      * needs a '='; quoted strings and '=' are check.c's */
     win_emit(it, item, empty_angle ? J_NONE : judged,
-             item->display.len &&
-                 (quoted_display || display_expand || comment_in_display));
+             !item->display.len ? 0
+             : quoted_display || comment_in_display ? DISPLAY_CHECK
+             : display_expand ? DISPLAY_ENCODED
+                              : 0);
     return FAST_DONE;
 }
 
