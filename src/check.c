@@ -19,8 +19,8 @@ static size_t off_of(const safeaddr_iter *it, const char *p)
     return (size_t)(p - it->buf_);
 }
 
-/* has_encoded_word - "=?" ... "?=" anywhere in the span (RFC 2047 2). */
-static int has_encoded_word(safeaddr_span s)
+/* safeaddr__has_encoded_word - "=?" ... "?=" anywhere in the span (RFC 2047 2). */
+int safeaddr__has_encoded_word(safeaddr_span s)
 {
     const char *p = s.ptr, *end = s.ptr + s.len;
     while (p < end) {
@@ -74,7 +74,7 @@ void safeaddr__check_local(safeaddr_iter *it, safeaddr_item *item)
             if (c != '.' && c < 0x80 && !safeaddr__is_atext(c))
                 needs_quotes = 1;
         }
-        if (equals && has_encoded_word(l)) /* "Splitting the Email Atom" */
+        if (equals && safeaddr__has_encoded_word(l)) /* "Splitting the Email Atom" */
             safeaddr__diag(it, &item->diag, SAFEADDR_D_ENCODED_WORD_IN_ADDR_BIT, at);
         /* a local part that must stay quoted in every SMTP envelope
          * (multi-at-005, crlf-019, metachar-007) */
@@ -189,7 +189,7 @@ void safeaddr__check_domain(safeaddr_iter *it, safeaddr_item *item)
     }
     if (item->diag & SAFEADDR_D_OBS_CFWS_IN_ADDR) {
         /* the raw span holds CFWS: label rules do not apply to it as is */
-        if (has_encoded_word(d))
+        if (safeaddr__has_encoded_word(d))
             safeaddr__diag(it, &item->diag, SAFEADDR_D_ENCODED_WORD_IN_ADDR_BIT, at);
         return;
     }
@@ -230,7 +230,7 @@ void safeaddr__check_domain(safeaddr_iter *it, safeaddr_item *item)
     if (!(all & SAFEADDR__C_HOST))
         hostname = 0;
     const int digits_only = top_len > 0 && (top_all & SAFEADDR__C_DIGIT);
-    if (!hostname && memchr(d.ptr, '=', d.len) && has_encoded_word(d))
+    if (!hostname && memchr(d.ptr, '=', d.len) && safeaddr__has_encoded_word(d))
         safeaddr__diag(it, &item->diag, SAFEADDR_D_ENCODED_WORD_IN_ADDR_BIT, at);
     if (too_long)
         safeaddr__diag(it, &item->diag, SAFEADDR_D_DOMAIN_TOO_LONG_BIT, at);
@@ -254,7 +254,7 @@ void safeaddr__check_display(safeaddr_iter *it, safeaddr_item *item)
 
 void safeaddr__check_display_encoded(safeaddr_iter *it, safeaddr_item *item)
 {
-    if (has_encoded_word(item->display))
+    if (safeaddr__has_encoded_word(item->display))
         safeaddr__diag(it, &item->diag, SAFEADDR_D_ENCODED_WORD_BIT,
                        off_of(it, item->display.ptr));
 }

@@ -157,6 +157,9 @@ int safeaddr__lex(safeaddr_iter *it, safeaddr__token *t, safeaddr_error *err);
 
 /* ----------------------------------------------------------- check.c */
 
+/* "=?" ... "?=" anywhere in s (RFC 2047 section 2). */
+int safeaddr__has_encoded_word(safeaddr_span s);
+
 /* Shape checks on an accepted address, reported as diagnostics. */
 void safeaddr__check_local(safeaddr_iter *it, safeaddr_item *item);
 void safeaddr__check_domain(safeaddr_iter *it, safeaddr_item *item);

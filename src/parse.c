@@ -978,7 +978,9 @@ enum {
     J_METACHAR = 2,      /* D_LOCAL_METACHAR                               */
     J_DOMAIN_CHECK = 4,  /* not a plain host name: check.c decides         */
     J_NOT_HOSTNAME = 8,  /* D_DOMAIN_NOT_HOSTNAME (an all-digit top label)  */
-    J_SINGLE_LABEL = 16  /* D_SINGLE_LABEL_DOMAIN                          */
+    J_SINGLE_LABEL = 16, /* D_SINGLE_LABEL_DOMAIN                          */
+    J_LOCAL_EQUALS = 32  /* a '=' but no '$' '`' in the local part: only
+                            check_local's encoded-word look               */
 };
 
 /* win_judge - check.c's local-part and domain rules for the dot-atoms
@@ -992,9 +994,15 @@ win_judge(const window *w, unsigned ls, unsigned at, unsigned de)
     unsigned j = 0;
     /* Local part: a dot-atom, so at most 64 bytes and every byte atext or
      * '.'; only '$' '`' '=' need check.c's second look. */
-    if (m[SAFEADDR__MASK_EXPAND] & win_range(ls, at)) {
-        j |= J_LOCAL_CHECK;
-    } else {
+    uint64_t expand = m[SAFEADDR__MASK_EXPAND] & win_range(ls, at);
+    if (expand) {
+        /* '$' '`' are metacharacters, '=' may start an encoded-word */
+        j |= J_LOCAL_EQUALS;
+        for (; expand; expand &= expand - 1)
+            if (w->b[__builtin_ctzll(expand)] != '=')
+                j = (j & ~J_LOCAL_EQUALS) | J_LOCAL_CHECK;
+    }
+    if (!(j & J_LOCAL_CHECK)) {
         const unsigned char first = (unsigned char)w->b[ls];
         if (first == '|' || first == '/' || first == '-') /* qmail rule 1 */
             j |= J_METACHAR;
@@ -1040,10 +1048,17 @@ static void win_emit(safeaddr_iter *it, safeaddr_item *item, unsigned j,
     const size_t domain = (size_t)(item->domain.ptr - it->buf_);
     if (j == J_NONE)
         goto display;
-    if (j & J_LOCAL_CHECK)
+    if (j & J_LOCAL_CHECK) {
         safeaddr__check_local(it, item);
-    else if (j & J_METACHAR)
-        safeaddr__diag(it, &item->diag, SAFEADDR_D_LOCAL_METACHAR_BIT, local);
+    } else {
+        /* check_local's order: the encoded-word look, then metachar */
+        if ((j & J_LOCAL_EQUALS) && safeaddr__has_encoded_word(item->local))
+            safeaddr__diag(it, &item->diag,
+                           SAFEADDR_D_ENCODED_WORD_IN_ADDR_BIT, local);
+        if (j & J_METACHAR)
+            safeaddr__diag(it, &item->diag, SAFEADDR_D_LOCAL_METACHAR_BIT,
+                           local);
+    }
     if (j & J_DOMAIN_CHECK) {
         safeaddr__check_domain(it, item);
     } else {
@@ -1584,7 +1599,8 @@ address:
             if (!empty_angle) {
                 judged = win_judge(w, ls, at, de);
                 if (local_quoted || local_8bit != WIN_NONE)
-                    judged = (judged & ~J_METACHAR) | J_LOCAL_CHECK;
+                    judged = (judged & ~(J_METACHAR | J_LOCAL_EQUALS)) |
+                             J_LOCAL_CHECK;
             }
             at_abs = w->base + at;
             dom_end = w->base + de;

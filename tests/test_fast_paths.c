@@ -104,6 +104,8 @@ static const char *const shapes[] = {
     "a@b.c (David (work))", "A (x@y) B <a@b.c>", "A (=?u?q?x?=) B <a@b.c>",
     "A (b) <> (c)", "A (b(c(d))) <a@b.c>", "A (b\\c) <a@b.c>", "A (b) : x@y.z;",
     "A (\xc3\xa9) <a@b.c>", "A (b <a@b.c>", "a@b.c ((()))", "A(b)C <a@b.c>",
+    /* '=' in local parts: check_local's encoded-word look from the masks */
+    "=?u?q?x?=@c.d", "-a=?x?=@b.c", "a=b=c@d.e", "a=$b@c.d", "N <=?a?b?=@c.d>",
 };
 
 Test(fast_paths, shapes_read_as_the_reference_reads_them)
