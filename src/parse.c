@@ -1315,6 +1315,17 @@ static unsigned win_local(const safeaddr_iter *it, const window *w,
 
 static void item_clear(safeaddr_iter *it, safeaddr_item *item, size_t at);
 
+/* group_opened - the iterator's bookkeeping for the GROUP_START item just
+ * read: members follow the ':' directly. */
+static void group_opened(safeaddr_iter *it, safeaddr_item *item)
+{
+    it->group_ = it->groups_seen_++;
+    it->group_name_ = item->display;
+    item->group = it->group_;
+    it->elements_++;
+    it->sep_ = 0;
+}
+
 /* fast_group_start - the phrase [start, display_end) and the ':' at
  * colon start a group (RFC 5322 3.4 group = display-name ":"), as
  * parse_element and safeaddr_next take one; FAST_NO where they would not
@@ -1338,11 +1349,7 @@ static int fast_group_start(safeaddr_iter *it, safeaddr_item *item,
         safeaddr__diag(it, &item->diag, SAFEADDR_D_UTF8_TEXT_BIT, first_8bit);
     it->line_start_ = line_start;
     it->pos_ = colon + 1;
-    it->group_ = it->groups_seen_++;
-    it->group_name_ = item->display;
-    item->group = it->group_;
-    it->elements_++;
-    it->sep_ = 0; /* members follow the ':' directly */
+    group_opened(it, item);
     return FAST_DONE;
 }
 
@@ -2102,11 +2109,7 @@ next_general(safeaddr_iter *it, safeaddr_item *item, safeaddr_error *err,
         if (what == EL_EMPTY)
             continue; /* only CFWS before a ',' ';' or the end */
         if (what == EL_GROUP_START) {
-            it->group_ = it->groups_seen_++;
-            it->group_name_ = item->display;
-            item->group = it->group_;
-            it->elements_++;
-            it->sep_ = 0; /* members follow the ':' directly */
+            group_opened(it, item);
             return SAFEADDR_NEXT_ITEM;
         }
         /* a mailbox */
