@@ -215,3 +215,73 @@ Test(fast_paths, elements_at_every_window_offset, .timeout = 300)
     }
     cr_expect_eq(compared, 25u * (70u * 2u * ne + 12u));
 }
+
+/* The fast path's own limits and block edges, read both ways under
+ * options compare_both_ways does not vary: comment depth limits, and the
+ * parts of an element that end exactly at, or run past, a block. */
+static size_t compare_with_depth(const char *buf, size_t len, uint32_t depth)
+{
+    safeaddr_options o;
+    safeaddr_options_init(&o);
+    o.max_comment_depth = depth;
+    fz_run fast, reference;
+    fz_iterate_as(buf, len, SAFEADDR_ADDRESS_LIST, &o, 0, &fast);
+    fz_iterate_as(buf, len, SAFEADDR_ADDRESS_LIST, &o, 1, &reference);
+    const char *why = "";
+    size_t where = 0;
+    const int same = fz_same_run(&fast, &reference, &why, &where);
+    fz_run_free(&fast);
+    fz_run_free(&reference);
+    cr_assert(same, "[%.*s] max_comment_depth %u: the fast path differs from "
+                    "the reference reading in %s (index %zu)",
+              (int)len, buf, depth, why, where);
+    return 1;
+}
+
+Test(fast_paths, limits_and_block_edges, .timeout = 300)
+{
+    static const char *const commented[] = {
+        "a@b.c (x)", "a@b.c (x (y))", "a@b.c (x (y (z)))", "A (x) <a@b.c>",
+        "A (x (y)) B <a@b.c>", "A (x) B (y (z)) <a@b.c> (w)",
+    };
+    size_t compared = 0;
+    for (size_t i = 0; i < sizeof commented / sizeof commented[0]; i++)
+        for (uint32_t depth = 1; depth <= 4; depth++)
+            compared += compare_with_depth(commented[i], strlen(commented[i]),
+                                           depth);
+    /* Parts that meet a block edge: each shape with the part at every
+     * offset around 64 and 128 (lead padding), and a line of 990..1000
+     * octets before a fold inside the element. */
+    static const char *const parts[] = {
+        "\"quoted local\"@example.com", "\"a\\\"b\"@example.com",
+        "\"a\x01\"@example.com", "\"\xc3\xa9\"@example.com",
+        "Name (a comment that is long enough to cross) <a@b.c>",
+        "Name <averyveryverylonglocalpart.with.dots@example.com>",
+        "Name\r\n <a@b.c>", "Name\r\n \r\n <a@b.c>", "a@b.c\r\n , d@e.f",
+        "Name <a@b.c> (trailing comment that crosses a block edge)",
+        "\"Doe, Jane\" <jane@example.org>", "<a@b.c>", "<>",
+    };
+    char buf[4096];
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        for (size_t lead = 30; lead < 140; lead++) {
+            memset(buf, ' ', lead);
+            const size_t n = strlen(parts[i]);
+            memcpy(buf + lead, parts[i], n);
+            compared += compare_both_ways(buf, lead + n);
+        }
+    for (size_t line = 990; line < 1001; line++) {
+        size_t len = 0;
+        while (len + 7 < line) {
+            memcpy(buf + len, "a@b.c, ", 7);
+            len += 7;
+        }
+        while (len < line)
+            buf[len++] = 'x'; /* one long display-name word */
+        memcpy(buf + len, "\r\n <a@b.c>", 10);
+        len += 10;
+        compared += compare_both_ways(buf, len);
+    }
+    const size_t nc = sizeof commented / sizeof commented[0];
+    const size_t np = sizeof parts / sizeof parts[0];
+    cr_expect_eq(compared, nc * 4 + 25 * (np * 110 + 11));
+}
