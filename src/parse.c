@@ -922,9 +922,7 @@ static unsigned win_comment(const safeaddr_iter *it, const window *w,
                             unsigned r)
 {
     const uint64_t stop = w->m[SAFEADDR__STOP_COMMENT] | w->sentinel;
-    uint32_t depth = 1;
-    if (depth > it->max_depth_)
-        return 0;
+    uint32_t depth = 1; /* max_depth_ is at least 1 (safeaddr_iter_init) */
     for (unsigned q = r + 1;; q++) {
         q = win_next(stop, q);
         if (q >= w->valid)
@@ -1097,6 +1095,18 @@ static int win_move(safeaddr_iter *it, window *w, size_t abs)
 
 #define WIN_NONE SAFEADDR__NONE
 
+/* phrase_diags - the phrase reading's diagnostics for a fast-path
+ * display name, in bit order as flush() gives them; offsets are absolute,
+ * SAFEADDR__NONE for none. */
+static void phrase_diags(safeaddr_iter *it, safeaddr_item *item,
+                         size_t first_dot, size_t first_8bit)
+{
+    if (first_dot != SAFEADDR__NONE)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_OBS_PHRASE_BIT, first_dot);
+    if (first_8bit != SAFEADDR__NONE)
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_UTF8_TEXT_BIT, first_8bit);
+}
+
 /* win_dots_ok - [x, y) is a dot-atom's extent (every byte atext or '.'):
  * not empty, and no leading, trailing or doubled dot (RFC 5322 3.2.3;
  * those are obs-local-part or errors, the general reading's). */
@@ -1170,11 +1180,10 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
                 64 - (unsigned)__builtin_clzll(~wsp & win_range(s, t));
             const uint64_t dots =
                 m[SAFEADDR__MASK_DOT] & win_range(s, display_end);
-            if (dots) {
-                if (b[s] == '.')
-                    return FAST_NO;
-                first_dot = (unsigned)__builtin_ctzll(dots); /* obs-phrase */
-            }
+            /* obs-phrase; the first byte is atext (fast_element), never a
+             * dot */
+            if (dots)
+                first_dot = (unsigned)__builtin_ctzll(dots);
         }
         open = t;
         ls = t + 1;
@@ -1201,8 +1210,7 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
                               sentinel bit, the domain ends the input */
         else
             return FAST_SHORT;
-        if (de > w->valid || !win_dots_ok(w, ls, at) ||
-            !win_dots_ok(w, at + 1, de))
+        if (!win_dots_ok(w, ls, at) || !win_dots_ok(w, at + 1, de))
             return FAST_NO;
     }
     end = de;
@@ -1251,9 +1259,8 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
     if (empty_angle) /* the null reverse-path (parse_angle) */
         safeaddr__diag(it, &item->diag, SAFEADDR_D_EMPTY_ADDRESS_BIT,
                        base + open);
-    if (first_dot != 64)
-        safeaddr__diag(it, &item->diag, SAFEADDR_D_OBS_PHRASE_BIT,
-                       base + first_dot);
+    phrase_diags(it, item, first_dot != 64 ? base + first_dot : WIN_NONE,
+                 WIN_NONE);
     /* check_display: atoms cannot hold '@' '<' '>', and an encoded-word
      * needs a '='; a quoted name's specials are looked at one by one (a
      * few: SP, ',' '.') */
@@ -1342,11 +1349,7 @@ static int fast_group_start(safeaddr_iter *it, safeaddr_item *item,
     item->kind = SAFEADDR_ITEM_GROUP_START;
     item->display = span_at(it, start, display_end);
     item->source = span_at(it, start, colon + 1);
-    /* the phrase reading's diagnostics, as flush() gives them */
-    if (first_dot != SAFEADDR__NONE)
-        safeaddr__diag(it, &item->diag, SAFEADDR_D_OBS_PHRASE_BIT, first_dot);
-    if (first_8bit != SAFEADDR__NONE)
-        safeaddr__diag(it, &item->diag, SAFEADDR_D_UTF8_TEXT_BIT, first_8bit);
+    phrase_diags(it, item, first_dot, first_8bit);
     it->line_start_ = line_start;
     it->pos_ = colon + 1;
     group_opened(it, item);
@@ -1549,11 +1552,7 @@ address:
         unsigned at = 0, de = 0, e = 0;
         rc = FAST_DONE;
         if (open != WIN_NONE && win_byte(w, ls) == '>' && local - open == 1) {
-            /* "<>": empty spans after the '<' */
-            if (ls >= w->valid && !w->at_end)
-                rc = FAST_SHORT;
-            else
-                empty_angle = 1;
+            empty_angle = 1; /* "<>": empty spans after the '<' */
             at = de = e = ls;
         } else {
             local_quoted = 0;
@@ -1568,15 +1567,15 @@ address:
                     q = win_next(stop_quote, q);
                     if (q >= w->valid || w->b[q] == '"')
                         break;
-                    if (w->b[q] != '\\' || q + 1 >= w->valid ||
-                        (unsigned char)w->b[q + 1] < 0x20 ||
-                        (unsigned char)w->b[q + 1] > 0x7E) {
-                        if (q + 1 >= w->valid && w->b[q] == '\\')
-                            q = w->valid; /* may go on past the block */
-                        else
-                            return FAST_NO;
+                    if (w->b[q] != '\\')
+                        return FAST_NO; /* controls, 8-bit */
+                    if (q + 1 >= w->valid) {
+                        q = w->valid; /* the pair may go on past the block */
                         break;
                     }
+                    const unsigned char x = (unsigned char)w->b[q + 1];
+                    if (x < 0x20 || x > 0x7E)
+                        return FAST_NO; /* obs-qp, escaped line breaks */
                     q += 2;
                 }
                 at = q >= w->valid ? (w->at_end ? 0 : WIN_PAST) : q + 1;
@@ -1594,13 +1593,12 @@ address:
                 return FAST_NO;
             e = de;
         }
+        /* e < valid, or the block ends with the input (win_dot_atom
+         * answers WIN_PAST otherwise) */
         if (rc == FAST_DONE && open != WIN_NONE) {
-            if (e >= w->valid && !w->at_end)
-                rc = FAST_SHORT;
-            else if (win_byte(w, e) != '>')
+            if (win_byte(w, e) != '>')
                 return FAST_NO;
-            else
-                e++;
+            e++;
         }
         if (rc == FAST_DONE) {
             if (!empty_angle) {
@@ -1705,10 +1703,7 @@ address:
         safeaddr__diag(it, &item->diag, SAFEADDR_D_QUOTED_LOCAL_BIT, local);
     if (local_8bit != WIN_NONE)
         safeaddr__diag(it, &item->diag, SAFEADDR_D_UTF8_LOCAL_BIT, local_8bit);
-    if (first_dot != WIN_NONE)
-        safeaddr__diag(it, &item->diag, SAFEADDR_D_OBS_PHRASE_BIT, first_dot);
-    if (first_8bit != WIN_NONE)
-        safeaddr__diag(it, &item->diag, SAFEADDR_D_UTF8_TEXT_BIT, first_8bit);
+    phrase_diags(it, item, first_dot, first_8bit);
     if (comment != WIN_NONE)
         safeaddr__diag(it, &item->diag, SAFEADDR_D_COMMENT_BIT, comment);
     /* a display name: atoms cannot hold '@' '<' '>', and an encoded-word
