@@ -793,6 +793,10 @@ enum {
     FAST_END = 3    /* the field is complete, with nothing to report     */
 };
 
+/* fast_element: how close to the end of the cached block an element may
+ * start and still be read from it (see there). */
+#define FAST_ROOM 32u
+
 /* First set bit of m at or after r (r <= 64), or 64. */
 static inline unsigned win_next(uint64_t m, unsigned r)
 {
@@ -802,10 +806,30 @@ static inline unsigned win_next(uint64_t m, unsigned r)
     return m ? r + (unsigned)__builtin_ctzll(m) : 64;
 }
 
-/* Bits [a, b), 0 <= a <= b <= 64, without a shift by 64 (UB). */
+/* win_below[n]: bits [0, n), all 64 from n = 64 on. A table, not shifts:
+ * x86-64's variable shifts take their count in CL and a range needs two
+ * of them and a branch around the shift by 64 (UB); two loads from this
+ * cache-resident table and an and-not do it without a branch. Indexed
+ * modulo 128, so no argument can read outside it. */
+#define WB1(n) ((n) >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << ((n) & 63)) - 1))
+#define WB4(n) WB1(n), WB1((n) + 1), WB1((n) + 2), WB1((n) + 3)
+#define WB16(n) WB4(n), WB4((n) + 4), WB4((n) + 8), WB4((n) + 12)
+#define WB64(n) WB16(n), WB16((n) + 16), WB16((n) + 32), WB16((n) + 48)
+static const uint64_t win_below[128] = {WB64(0), WB64(64)};
+#undef WB1
+#undef WB4
+#undef WB16
+#undef WB64
+
+static inline uint64_t win_low(unsigned n) /* bits [0, n) */
+{
+    return win_below[n & 127];
+}
+
+/* Bits [a, b), 0 <= a <= b <= 64 (empty when a >= b). */
 static inline uint64_t win_range(unsigned a, unsigned b)
 {
-    return a < b ? (~(uint64_t)0 >> (64 - (b - a))) << a : 0;
+    return win_below[b & 127] & ~win_below[a & 127];
 }
 
 /* The byte at r, or 0 past the block: the reading stops before it looks
@@ -1135,7 +1159,7 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
 {
     const uint64_t *m = w->m;
     const char *b = w->b;
-    const uint64_t valid = safeaddr__low_bits(w->valid);
+    const uint64_t valid = win_low(w->valid);
     const uint64_t wsp = ~m[SAFEADDR__STOP_NONWSP] & valid;
     const uint64_t stops = (m[SAFEADDR__STOP_ATOM] & ~m[SAFEADDR__MASK_DOT]) |
                            w->sentinel;
@@ -1161,7 +1185,7 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
     } else {
         /* the first stop after s that is not WSP (at the end of the input
          * the sentinel stops) */
-        const uint64_t hard = stops & ~wsp & ~safeaddr__low_bits(s);
+        const uint64_t hard = stops & ~wsp & ~win_low(s);
         if (!hard)
             return FAST_SHORT;
         t = (unsigned)__builtin_ctzll(hard);
@@ -1187,7 +1211,7 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
         }
         open = t;
         ls = t + 1;
-        const uint64_t next = stops & ~safeaddr__low_bits(ls);
+        const uint64_t next = stops & ~win_low(ls);
         if (!next)
             return FAST_SHORT;
         at = (unsigned)__builtin_ctzll(next);
@@ -1202,7 +1226,7 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
     if (empty_angle) {
         de = at; /* the '>': empty local part and domain */
     } else {
-        const uint64_t after_at = stops & ~safeaddr__low_bits(at + 1);
+        const uint64_t after_at = stops & ~win_low(at + 1);
         if (after_at)
             de = (unsigned)__builtin_ctzll(after_at);
         else if (w->at_end)
@@ -1784,8 +1808,14 @@ fast_element(safeaddr_iter *it, safeaddr_item *item)
             return FAST_NO;
     }
     /* the cached block, if it holds the element's first byte; an element
-     * or a part of one that does not fit moves it */
-    if (p - it->block_base_ >= 64)
+     * or a part of one that does not fit moves it. An element that starts
+     * in the last FAST_ROOM bytes of a block the input goes on past would
+     * almost always run out of it (list elements are 40-50 bytes), so the
+     * block moves to it before the reading rather than after a reading
+     * that ran out (where the block is anchored never changes a result) */
+    const size_t into = p - it->block_base_;
+    if (into >= 64 ||
+        (into > 64 - FAST_ROOM && it->len_ - it->block_base_ > 64))
         win_load(it, p);
     window w;
     win_view(it, &w);
