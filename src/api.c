@@ -89,6 +89,9 @@ _Static_assert(SAFEADDR_DIAG_COUNT <= 64, "diagnostics must fit in 64 bits");
 /* The iterator lives on callers' stacks: its size is ABI (safeaddr.h). */
 _Static_assert(sizeof(safeaddr_iter) == 232 || sizeof(void *) != 8,
                "safeaddr_iter changed size");
+_Static_assert(sizeof(((safeaddr_iter *)0)->masks_) ==
+                   SAFEADDR__CACHED_MASKS * sizeof(uint64_t),
+               "the block cache holds the cached masks of scan.h");
 _Static_assert(SAFEADDR_DEFAULT_MAX_INPUT <= SAFEADDR_CEILING_MAX_INPUT,
                "default input limit above its ceiling");
 
@@ -141,7 +144,7 @@ SAFEADDR_API int safeaddr_iter_init(safeaddr_iter *it, const char *buf,
     it->block_base_ = ~(size_t)63;
     for (size_t i = 0; i < sizeof it->masks_ / sizeof it->masks_[0]; i++)
         it->masks_[i] = 0;
-    it->kernel_ = (void (*)(void))safeaddr__classifier();
+    it->kernel_ = (void (*)(void))safeaddr__cache_kernel();
     it->max_depth_ = SAFEADDR_DEFAULT_MAX_COMMENT_DEPTH;
     it->max_addresses_ = SAFEADDR_DEFAULT_MAX_ADDRESSES;
     it->flags_ = 0;

@@ -44,19 +44,8 @@ int safeaddr__suspicious_cp(uint32_t cp);
 
 /* ------------------------------------------------------------- lex.c */
 
-/* Indices of the derived stop masks cached per block. */
-enum {
-    SAFEADDR__STOP_ATOM = 0,    /* non_atext                           */
-    SAFEADDR__STOP_QUOTED = 1,  /* " \ controls 8-bit                   */
-    SAFEADDR__STOP_COMMENT = 2, /* ( ) \ controls 8-bit                 */
-    SAFEADDR__STOP_LITERAL = 3, /* [ ] \ controls 8-bit                 */
-    SAFEADDR__STOP_NONWSP = 4,  /* anything but SP and HTAB             */
-    /* classes for parse.c's element fast path (scan.h)                  */
-    SAFEADDR__MASK_DOT = 5,     /* '.'                                   */
-    SAFEADDR__MASK_LDH = 6,     /* ALPHA DIGIT '-'                       */
-    SAFEADDR__MASK_HYPHEN = 7,  /* '-'                                   */
-    SAFEADDR__MASK_EXPAND = 8   /* '$' '`' '='                           */
-};
+/* The cached masks' indices, SAFEADDR__STOP_* and SAFEADDR__MASK_*, are in
+ * scan.h. */
 
 /* Classify the 64 bytes at base (any offset below len; fewer when the
  * input ends first) into the iterator's block cache. */

@@ -22,58 +22,15 @@
 
 /* ------------------------------------------------------------ blocks */
 
-/* copy_short - n < 64 bytes from src to dst, with at most four moves of
- * fixed size that overlap inside [src, src + n) (a libc memcpy call was a
- * noticeable share of a short field's time). */
-static inline void copy_short(unsigned char *dst, const char *src, size_t n)
-{
-    if (n >= 32) {
-        memcpy(dst, src, 32);
-        memcpy(dst + n - 32, src + n - 32, 32);
-    } else if (n >= 16) {
-        memcpy(dst, src, 16);
-        memcpy(dst + n - 16, src + n - 16, 16);
-    } else if (n >= 8) {
-        memcpy(dst, src, 8);
-        memcpy(dst + n - 8, src + n - 8, 8);
-    } else if (n >= 4) {
-        memcpy(dst, src, 4);
-        memcpy(dst + n - 4, src + n - 4, 4);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            dst[i] = (unsigned char)src[i];
-    }
-}
-
-/* load_block - classify the 64-byte block at base and cache its stop
- * masks. A partial last block is copied into a zeroed local buffer first:
- * nothing is ever read past buf+len (SIMD.md section 11). */
+/* load_block - classify the 64 bytes at base (fewer at the end of the
+ * input) into the iterator's block cache, with the cache kernel chosen at
+ * init. Nothing is ever read past buf+len (SIMD.md section 11; scan.h
+ * says how each kernel keeps to that). */
 void safeaddr__load_block(safeaddr_iter *it, size_t base)
 {
-    const safeaddr__classify_fn classify = (safeaddr__classify_fn)it->kernel_;
-    const size_t avail = it->len_ - base;
-    safeaddr__block_masks m;
-    unsigned valid;
-    if (avail >= 64) {
-        valid = 64;
-        classify((const unsigned char *)it->buf_ + base, 64, &m);
-    } else {
-        unsigned char tail[64];
-        memset(tail, 0, sizeof tail);
-        copy_short(tail, it->buf_ + base, avail);
-        valid = (unsigned)avail;
-        classify(tail, valid, &m);
-    }
-    const uint64_t common = m.bslash | m.ctl | m.high;
-    it->masks_[SAFEADDR__STOP_ATOM] = m.non_atext;
-    it->masks_[SAFEADDR__STOP_QUOTED] = m.dquote | common;
-    it->masks_[SAFEADDR__STOP_COMMENT] = m.lparen | m.rparen | common;
-    it->masks_[SAFEADDR__STOP_LITERAL] = m.lbrack | m.rbrack | common;
-    it->masks_[SAFEADDR__STOP_NONWSP] = ~m.wsp & safeaddr__low_bits(valid);
-    it->masks_[SAFEADDR__MASK_DOT] = m.dot;
-    it->masks_[SAFEADDR__MASK_LDH] = m.ldh;
-    it->masks_[SAFEADDR__MASK_HYPHEN] = m.hyphen;
-    it->masks_[SAFEADDR__MASK_EXPAND] = m.expand;
+    const safeaddr__cache_fn cache = (safeaddr__cache_fn)it->kernel_;
+    cache((const unsigned char *)it->buf_ + base, it->len_ - base,
+          it->masks_);
     it->block_base_ = base;
 }
 

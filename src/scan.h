@@ -19,6 +19,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Mask with the low n bits set, n in 0..64, without shifting by 64 (UB). */
+static inline uint64_t safeaddr__low_bits(unsigned n)
+{
+    return n >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << n) - 1);
+}
+
 /* Masks for one block. Byte classes are those of RFC 5322 section 3.2.3:
  * atext = ALPHA / DIGIT / "!#$%&'*+-/=?^_`{|}~". */
 typedef struct {
@@ -58,8 +64,58 @@ typedef void (*safeaddr__classify_fn)(const unsigned char *block,
 void safeaddr__classify_scalar(const unsigned char *block, unsigned valid,
                                safeaddr__block_masks *out);
 
+/* The masks the iterator caches per block (safeaddr_iter.masks_), in this
+ * order: the stop sets the lexer and the element fast path walk, derived
+ * from a block's masks by safeaddr__cache_from. */
+enum {
+    SAFEADDR__STOP_ATOM = 0,    /* non_atext                           */
+    SAFEADDR__STOP_QUOTED = 1,  /* " \ controls 8-bit                   */
+    SAFEADDR__STOP_COMMENT = 2, /* ( ) \ controls 8-bit                 */
+    SAFEADDR__STOP_LITERAL = 3, /* [ ] \ controls 8-bit                 */
+    SAFEADDR__STOP_NONWSP = 4,  /* anything but SP and HTAB             */
+    /* classes for parse.c's element fast path                           */
+    SAFEADDR__MASK_DOT = 5,     /* '.'                                   */
+    SAFEADDR__MASK_LDH = 6,     /* ALPHA DIGIT '-'                       */
+    SAFEADDR__MASK_HYPHEN = 7,  /* '-'                                   */
+    SAFEADDR__MASK_EXPAND = 8,  /* '$' '`' '='                           */
+    SAFEADDR__CACHED_MASKS = 9
+};
+
+/* A block's cached masks from its masks; valid as for the kernel. */
+static inline void safeaddr__cache_from(const safeaddr__block_masks *m,
+                                        unsigned valid, uint64_t *out)
+{
+    const uint64_t common = m->bslash | m->ctl | m->high;
+    out[SAFEADDR__STOP_ATOM] = m->non_atext;
+    out[SAFEADDR__STOP_QUOTED] = m->dquote | common;
+    out[SAFEADDR__STOP_COMMENT] = m->lparen | m->rparen | common;
+    out[SAFEADDR__STOP_LITERAL] = m->lbrack | m->rbrack | common;
+    out[SAFEADDR__STOP_NONWSP] = ~m->wsp & safeaddr__low_bits(valid);
+    out[SAFEADDR__MASK_DOT] = m->dot;
+    out[SAFEADDR__MASK_LDH] = m->ldh;
+    out[SAFEADDR__MASK_HYPHEN] = m->hyphen;
+    out[SAFEADDR__MASK_EXPAND] = m->expand;
+}
+
+/* A cache kernel: the cached masks of the min(avail, 64) bytes at src
+ * (avail >= 1), written to out[0..SAFEADDR__CACHED_MASKS). It reads
+ * nothing outside [src, src + min(avail, 64)): the kernels that load 64
+ * bytes at a time copy a short block into a zeroed buffer first, the
+ * AVX-512 ones load it under a byte mask (masked-off bytes are neither
+ * read nor able to fault: Intel SDM vol. 1, 15.4.1 "memory fault
+ * suppression"), and the scalar one reads only the valid bytes. Each
+ * equals safeaddr__cache_from over its own classifier, which
+ * tests/test_scan.c checks for every kernel, length and guard page. */
+typedef void (*safeaddr__cache_fn)(const unsigned char *src, size_t avail,
+                                   uint64_t *out);
+
+void safeaddr__cache_scalar(const unsigned char *src, size_t avail,
+                            uint64_t *out);
+
 /* The kernel chosen for this process (scan_dispatch.c). Chosen once. */
 safeaddr__classify_fn safeaddr__classifier(void);
+/* Its cache kernel. */
+safeaddr__cache_fn safeaddr__cache_kernel(void);
 const char *safeaddr__classifier_name(void);
 
 /* Test hook: select a kernel by name ("scalar", "sse2", "avx2", "avx512",
@@ -67,10 +123,5 @@ const char *safeaddr__classifier_name(void);
  * this CPU. */
 int safeaddr__select_kernel(const char *name);
 
-/* Mask with the low n bits set, n in 0..64, without shifting by 64 (UB). */
-static inline uint64_t safeaddr__low_bits(unsigned n)
-{
-    return n >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << n) - 1);
-}
 
 #endif

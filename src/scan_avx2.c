@@ -143,8 +143,9 @@ static inline __m256i expand32(const __m256i *k, __m256i x)
                            _mm256_cmpeq_epi8(x, k[K_EQUALS]));
 }
 
-void safeaddr__classify_avx2(const unsigned char *block, unsigned valid,
-                             safeaddr__block_masks *out)
+static inline __attribute__((always_inline)) void
+classify_avx2(const unsigned char *block, unsigned valid,
+              safeaddr__block_masks *out)
 {
     const __m256i *k = (const __m256i *)(const void *)constants;
     __asm__("" : "+r"(k)); /* the constants stay in memory (see above) */
@@ -176,6 +177,28 @@ void safeaddr__classify_avx2(const unsigned char *block, unsigned valid,
 #undef CLASS_MASK
 }
 
+
+void safeaddr__classify_avx2(const unsigned char *block, unsigned valid,
+                             safeaddr__block_masks *out)
+{
+    classify_avx2(block, valid, out);
+}
+
+void safeaddr__cache_avx2(const unsigned char *src, size_t avail,
+                          uint64_t *out)
+{
+    safeaddr__block_masks m;
+    if (avail >= 64) {
+        classify_avx2(src, 64, &m);
+        safeaddr__cache_from(&m, 64, out);
+    } else {
+        /* the kernel loads 64 bytes: a short block is copied first */
+        unsigned char tail[64];
+        safeaddr__copy_short(tail, src, avail);
+        classify_avx2(tail, (unsigned)avail, &m);
+        safeaddr__cache_from(&m, (unsigned)avail, out);
+    }
+}
 #else
 
 /* Not an x86 target: no AVX2 kernel (dispatch falls back to scalar). ISO C

@@ -46,8 +46,8 @@ static inline __m512i lane_table(char t0, char t1, char t2, char t3, char t4,
         t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, ta, tb, tc, td, te, tf));
 }
 
-void safeaddr__classify_avx512(const unsigned char *block, unsigned valid,
-                               safeaddr__block_masks *out)
+static inline __attribute__((always_inline)) void
+classify_avx512(__m512i x, unsigned valid, safeaddr__block_masks *out)
 {
     const __m512i by_low = lane_table(
         0x74, 0x60, 0x61, 0x60, 0x60, 0x60, 0x60, 0x60, 0x61, 0x61, 0x62,
@@ -57,7 +57,6 @@ void safeaddr__classify_avx512(const unsigned char *block, unsigned valid,
         0x40, 0x40, 0x40, 0x40, 0x40);
     const __m512i nibble = _mm512_set1_epi8(0x0F);
     const __mmask64 keep = (__mmask64)safeaddr__low_bits(valid);
-    const __m512i x = _mm512_loadu_si512((const void *)block);
     /* No 8-bit shift: shift 16-bit lanes, drop the neighbour's bits. */
     const __m512i hi_nibbles =
         _mm512_and_si512(_mm512_srli_epi16(x, 4), nibble);
@@ -97,6 +96,29 @@ void safeaddr__classify_avx512(const unsigned char *block, unsigned valid,
         (uint64_t)(eq(keep, x, '$') | eq(keep, x, '`') | eq(keep, x, '='));
 }
 
+
+void safeaddr__classify_avx512(const unsigned char *block, unsigned valid,
+                               safeaddr__block_masks *out)
+{
+    classify_avx512(_mm512_loadu_si512((const void *)block), valid, out);
+}
+
+/* A short block is loaded under a byte mask: the bytes past avail are
+ * zero in the register and never read from memory (scan.h). */
+void safeaddr__cache_avx512(const unsigned char *src, size_t avail,
+                            uint64_t *out)
+{
+    safeaddr__block_masks m;
+    if (avail >= 64) {
+        classify_avx512(_mm512_loadu_si512((const void *)src), 64, &m);
+        safeaddr__cache_from(&m, 64, out);
+    } else {
+        const __mmask64 keep = (__mmask64)safeaddr__low_bits((unsigned)avail);
+        classify_avx512(_mm512_maskz_loadu_epi8(keep, (const void *)src),
+                       (unsigned)avail, &m);
+        safeaddr__cache_from(&m, (unsigned)avail, out);
+    }
+}
 #else
 
 /* Not an x86 target: no AVX-512 kernel (dispatch falls back to scalar).

@@ -143,12 +143,11 @@ static inline uint64_t vbmi_class_mask(__mmask64 keep, __m512i classes,
     return (uint64_t)_mm512_mask_test_epi8_mask(keep, classes, bit);
 }
 
-void safeaddr__classify_avx512vbmi(const unsigned char *block, unsigned valid,
-                                   safeaddr__block_masks *out)
+static inline __attribute__((always_inline)) void
+classify_avx512vbmi(__m512i x, unsigned valid, safeaddr__block_masks *out)
 {
     const __m512i *k = (const __m512i *)(const void *)vbmi_constants;
     __asm__("" : "+r"(k)); /* the constants stay in memory (see above) */
-    const __m512i x = _mm512_loadu_si512((const void *)block);
     const __mmask64 keep = (__mmask64)safeaddr__low_bits(valid);
     /* The sign bit of each byte is exactly "byte >= 0x80". */
     const __mmask64 high = _mm512_movepi8_mask(x) & keep;
@@ -174,6 +173,29 @@ void safeaddr__classify_avx512vbmi(const unsigned char *block, unsigned valid,
     out->expand = vbmi_class_mask(ascii, a, k[VB_BIT5]);
 }
 
+
+void safeaddr__classify_avx512vbmi(const unsigned char *block, unsigned valid,
+                                   safeaddr__block_masks *out)
+{
+    classify_avx512vbmi(_mm512_loadu_si512((const void *)block), valid, out);
+}
+
+/* A short block is loaded under a byte mask: the bytes past avail are
+ * zero in the register and never read from memory (scan.h). */
+void safeaddr__cache_avx512vbmi(const unsigned char *src, size_t avail,
+                                uint64_t *out)
+{
+    safeaddr__block_masks m;
+    if (avail >= 64) {
+        classify_avx512vbmi(_mm512_loadu_si512((const void *)src), 64, &m);
+        safeaddr__cache_from(&m, 64, out);
+    } else {
+        const __mmask64 keep = (__mmask64)safeaddr__low_bits((unsigned)avail);
+        classify_avx512vbmi(_mm512_maskz_loadu_epi8(keep, (const void *)src),
+                       (unsigned)avail, &m);
+        safeaddr__cache_from(&m, (unsigned)avail, out);
+    }
+}
 #else
 
 /* Not an x86 target: no AVX-512 VBMI kernel (dispatch falls back to

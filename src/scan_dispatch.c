@@ -50,6 +50,7 @@
 typedef struct {
     const char *name;
     safeaddr__classify_fn classify;
+    safeaddr__cache_fn cache;
 } kernel;
 
 /* Indexes into kernels[], which is in order of preference, worst first:
@@ -59,12 +60,12 @@ enum { K_SCALAR, K_SSE2, K_AVX2, K_AVX512, K_AVX512VBMI };
 #define BIT(k) (1u << (k))
 
 static const kernel kernels[] = {
-    [K_SCALAR] = {"scalar", safeaddr__classify_scalar},
+    [K_SCALAR] = {"scalar", safeaddr__classify_scalar, safeaddr__cache_scalar},
 #if SAFEADDR__X86_KERNELS
-    [K_SSE2] = {"sse2", safeaddr__classify_sse2},
-    [K_AVX2] = {"avx2", safeaddr__classify_avx2},
-    [K_AVX512] = {"avx512", safeaddr__classify_avx512},
-    [K_AVX512VBMI] = {"avx512vbmi", safeaddr__classify_avx512vbmi},
+    [K_SSE2] = {"sse2", safeaddr__classify_sse2, safeaddr__cache_sse2},
+    [K_AVX2] = {"avx2", safeaddr__classify_avx2, safeaddr__cache_avx2},
+    [K_AVX512] = {"avx512", safeaddr__classify_avx512, safeaddr__cache_avx512},
+    [K_AVX512VBMI] = {"avx512vbmi", safeaddr__classify_avx512vbmi, safeaddr__cache_avx512vbmi},
 #endif
 };
 #define KERNEL_COUNT (sizeof kernels / sizeof kernels[0])
@@ -281,6 +282,11 @@ static const kernel *current(void)
 safeaddr__classify_fn safeaddr__classifier(void)
 {
     return current()->classify;
+}
+
+safeaddr__cache_fn safeaddr__cache_kernel(void)
+{
+    return current()->cache;
 }
 
 const char *safeaddr__classifier_name(void)

@@ -11,6 +11,7 @@
 #define SAFEADDR_SCAN_ISA_H
 
 #include "scan.h"
+#include <string.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #define SAFEADDR__X86_KERNELS 1
@@ -27,6 +28,42 @@ void safeaddr__classify_avx512(const unsigned char *block, unsigned valid,
 /* The same plus AVX-512 VBMI (vpermi2b). */
 void safeaddr__classify_avx512vbmi(const unsigned char *block, unsigned valid,
                                    safeaddr__block_masks *out);
+
+/* Their cache kernels (scan.h). */
+void safeaddr__cache_sse2(const unsigned char *src, size_t avail,
+                          uint64_t *out);
+void safeaddr__cache_avx2(const unsigned char *src, size_t avail,
+                          uint64_t *out);
+void safeaddr__cache_avx512(const unsigned char *src, size_t avail,
+                            uint64_t *out);
+void safeaddr__cache_avx512vbmi(const unsigned char *src, size_t avail,
+                                uint64_t *out);
+
+/* safeaddr__copy_short - a short block (avail < 64 bytes) into a zeroed
+ * 64-byte buffer, for the kernels that load 64 bytes at a time: at most
+ * four fixed-size moves that overlap inside [src, src + n) (a libc
+ * memcpy call was a noticeable share of a short field's time). */
+static inline void safeaddr__copy_short(unsigned char dst[64],
+                                        const unsigned char *src, size_t n)
+{
+    memset(dst, 0, 64);
+    if (n >= 32) {
+        memcpy(dst, src, 32);
+        memcpy(dst + n - 32, src + n - 32, 32);
+    } else if (n >= 16) {
+        memcpy(dst, src, 16);
+        memcpy(dst + n - 16, src + n - 16, 16);
+    } else if (n >= 8) {
+        memcpy(dst, src, 8);
+        memcpy(dst + n - 8, src + n - 8, 8);
+    } else if (n >= 4) {
+        memcpy(dst, src, 4);
+        memcpy(dst + n - 4, src + n - 4, 4);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            dst[i] = src[i];
+    }
+}
 
 /* What CPUID and XGETBV said, for the kernel choice. */
 typedef struct {

@@ -246,8 +246,9 @@ static inline uint64_t kind_is(const uint64_t k[4], unsigned v)
            ((v & 4) ? k[2] : ~k[2]) & ((v & 8) ? k[3] : ~k[3]);
 }
 
-void safeaddr__classify_scalar(const unsigned char *block, unsigned valid,
-                               safeaddr__block_masks *out)
+static inline __attribute__((always_inline)) void
+classify_scalar(const unsigned char *block, unsigned valid,
+                safeaddr__block_masks *out)
 {
     /* r[c]: chunk c = block[8c..8c+8) folded; chunks past valid stay 0 */
     uint64_t r[8] = {0};
@@ -292,4 +293,21 @@ folded:
     out->dot = kind_is(k, K_DOT);
     out->hyphen = kind_is(k, K_HYPHEN);
     out->expand = kind_is(k, K_EXPAND);
+}
+
+void safeaddr__classify_scalar(const unsigned char *block, unsigned valid,
+                               safeaddr__block_masks *out)
+{
+    classify_scalar(block, valid, out);
+}
+
+/* It reads only the valid bytes of a block (fold_tail), so a short block
+ * needs no copy. */
+void safeaddr__cache_scalar(const unsigned char *src, size_t avail,
+                            uint64_t *out)
+{
+    const unsigned valid = avail < 64 ? (unsigned)avail : 64;
+    safeaddr__block_masks m;
+    classify_scalar(src, valid, &m);
+    safeaddr__cache_from(&m, valid, out);
 }

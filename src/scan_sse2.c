@@ -97,8 +97,9 @@ static inline __m128i expand16(__m128i x)
     return _mm_or_si128(_mm_or_si128(eq(x, '$'), eq(x, '`')), eq(x, '='));
 }
 
-void safeaddr__classify_sse2(const unsigned char *block, unsigned valid,
-                             safeaddr__block_masks *out)
+static inline __attribute__((always_inline)) void
+classify_sse2(const unsigned char *block, unsigned valid,
+              safeaddr__block_masks *out)
 {
     const __m128i *in = (const __m128i *)(const void *)block;
     const __m128i x0 = _mm_loadu_si128(in);
@@ -150,6 +151,28 @@ void safeaddr__classify_sse2(const unsigned char *block, unsigned valid,
     out->expand = expand & keep;
 }
 
+
+void safeaddr__classify_sse2(const unsigned char *block, unsigned valid,
+                             safeaddr__block_masks *out)
+{
+    classify_sse2(block, valid, out);
+}
+
+void safeaddr__cache_sse2(const unsigned char *src, size_t avail,
+                          uint64_t *out)
+{
+    safeaddr__block_masks m;
+    if (avail >= 64) {
+        classify_sse2(src, 64, &m);
+        safeaddr__cache_from(&m, 64, out);
+    } else {
+        /* the kernel loads 64 bytes: a short block is copied first */
+        unsigned char tail[64];
+        safeaddr__copy_short(tail, src, avail);
+        classify_sse2(tail, (unsigned)avail, &m);
+        safeaddr__cache_from(&m, (unsigned)avail, out);
+    }
+}
 #else
 
 /* Not an x86 target: no SSE2 kernel (dispatch falls back to scalar). ISO C

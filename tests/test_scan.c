@@ -40,6 +40,7 @@ typedef struct {
     size_t count;
     const char *name[MAX_KERNELS];
     safeaddr__classify_fn fn[MAX_KERNELS];
+    safeaddr__cache_fn cache[MAX_KERNELS];
 } kernel_list;
 
 /* Every kernel the CPU supports, selected through the test hook so that
@@ -54,7 +55,8 @@ static void get_kernels(kernel_list *k)
                      "kernel %s listed but not selectable", k->name[i]);
         cr_assert_str_eq(safeaddr__classifier_name(), k->name[i]);
         k->fn[i] = safeaddr__classifier();
-        cr_assert(k->fn[i] != NULL);
+        k->cache[i] = safeaddr__cache_kernel();
+        cr_assert(k->fn[i] != NULL && k->cache[i] != NULL);
     }
 }
 
@@ -376,6 +378,89 @@ Test(scan_guard, kernel_reads_only_its_block)
         cr_assert_eq(m.lparen, (uint64_t)1 << 63, "kernel %s", k.name[i]);
         k.fn[i](start, 64, &m);
         cr_assert_eq(m.rparen, 1, "kernel %s", k.name[i]);
+    }
+    guard_close(&after);
+    guard_close(&before);
+}
+
+/* ------------------------------------------------------ cache kernels */
+
+static const char *const cached_names[SAFEADDR__CACHED_MASKS] = {
+    "stop_atom", "stop_quoted", "stop_comment", "stop_literal", "stop_nonwsp",
+    "dot",       "ldh",         "hyphen",       "expand"};
+
+/* The cached masks the oracle gives for the min(avail, 64) bytes at src,
+ * from a zeroed copy. */
+static void oracle_cache(const unsigned char *src, size_t avail,
+                         uint64_t out[SAFEADDR__CACHED_MASKS])
+{
+    unsigned char block[64];
+    const unsigned valid = avail < 64 ? (unsigned)avail : 64;
+    memset(block, 0, sizeof block);
+    memcpy(block, src, valid);
+    safeaddr__block_masks m;
+    safeaddr__classify_scalar(block, valid, &m);
+    safeaddr__cache_from(&m, valid, out);
+}
+
+static void expect_same_cache(const kernel_list *k, size_t i,
+                              const unsigned char *src, size_t avail)
+{
+    uint64_t want[SAFEADDR__CACHED_MASKS], got[SAFEADDR__CACHED_MASKS];
+    memset(got, 0xA5, sizeof got);
+    oracle_cache(src, avail, want);
+    k->cache[i](src, avail, got);
+    for (int m = 0; m < SAFEADDR__CACHED_MASKS; m++)
+        if (want[m] != got[m])
+            cr_assert_fail("cache kernel %s, avail %zu: mask %s is %#018llx, "
+                           "oracle %#018llx",
+                           k->name[i], avail, cached_names[m],
+                           (unsigned long long)got[m],
+                           (unsigned long long)want[m]);
+}
+
+/* The masks the iterator caches, from each kernel's cache entry point
+ * (which loads short blocks its own way: a copy, a masked load, or only
+ * the valid bytes), equal the oracle's for every length 1..64 and past
+ * it, over blocks of random bytes and of every byte value. */
+Test(scan_equiv, cache_kernels_match_the_oracle)
+{
+    kernel_list k;
+    get_kernels(&k);
+    unsigned char buf[128];
+    for (int round = 0; round < 400; round++) {
+        for (size_t j = 0; j < sizeof buf; j++)
+            buf[j] = round < 256 ? (unsigned char)(round + 37 * j)
+                                 : (unsigned char)rng();
+        for (size_t i = 0; i < k.count; i++)
+            for (size_t avail = 1; avail <= 70; avail++)
+                expect_same_cache(&k, i, buf + (round % 64), avail);
+    }
+}
+
+/* A cache kernel reads nothing outside [src, src + min(avail, 64)): the
+ * input ends at a guard page for every short length, and starts right
+ * after one. */
+Test(scan_guard, cache_kernels_read_only_the_input)
+{
+    kernel_list k;
+    get_kernels(&k);
+    guarded after, before;
+    guard_open(&after, 0);
+    guard_open(&before, 1);
+    unsigned char *end = after.map + after.page;
+    unsigned char *start = before.map + before.page;
+    atext_block(end - 64, 64);
+    atext_block(start, 64);
+    for (size_t i = 0; i < k.count; i++) {
+        for (size_t avail = 1; avail <= 64; avail++) {
+            end[-(ptrdiff_t)avail] = '(';
+            expect_same_cache(&k, i, end - avail, avail);
+            end[-(ptrdiff_t)avail] = 'a';
+            start[avail - 1] = ')';
+            expect_same_cache(&k, i, start, avail);
+            start[avail - 1] = 'a';
+        }
     }
     guard_close(&after);
     guard_close(&before);
