@@ -26,7 +26,14 @@
 void safeaddr__iter_reference(safeaddr_iter *it);
 
 /* Iterator states (safeaddr_iter.state_); an error is sticky. */
-enum { SAFEADDR__ST_READY = 0, SAFEADDR__ST_DONE = 1, SAFEADDR__ST_ERROR = 2 };
+enum {
+    SAFEADDR__ST_READY = 0,
+    SAFEADDR__ST_DONE = 1,
+    SAFEADDR__ST_ERROR = 2,
+    /* the field's last element has been returned and its end has
+     * nothing to report: the next call returns END (parse.c) */
+    SAFEADDR__ST_LAST = 3
+};
 
 /* ------------------------------------------------------------ utf8.c */
 

@@ -1144,6 +1144,25 @@ win_dots_ok(const window *w, unsigned x, unsigned y)
             (dots & (dots >> 1))) == 0;
 }
 
+/* fast_quiet_end - whether field_end would have nothing to say: no open
+ * group, no trailing ',' (D_OBS_EMPTY_ELEMENT), an element seen
+ * (D_NO_ADDRESSES), the last line within 998 octets (D_LINE_TOO_LONG).
+ * A list production's field with an element is never empty (the error
+ * of the single productions). */
+static inline int fast_quiet_end(const safeaddr_iter *it, size_t line_start)
+{
+    return it->group_ == SAFEADDR_NO_GROUP && !it->sep_ &&
+           it->elements_ != 0 && it->len_ - line_start <= 998;
+}
+
+/* fast_last - after an element that ends the input: if the end has
+ * nothing to say, the next call answers END at once (safeaddr_next). */
+static inline void fast_last(safeaddr_iter *it)
+{
+    if (it->pos_ >= it->len_ && fast_quiet_end(it, it->line_start_))
+        it->state_ = SAFEADDR__ST_LAST;
+}
+
 /* fast_simple - the two shapes most elements have, read from the masks
  * alone when the whole element is in the block:
  *     local@domain                      dot-atoms
@@ -1247,11 +1266,12 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
     unsigned r = end;
     if (r < w->valid && win_wsp((unsigned char)b[r]))
         r = win_next(m[SAFEADDR__STOP_NONWSP] | w->sentinel, r);
-    int comma = 0;
+    int comma = 0, last = 0;
     if (r >= w->valid) {
         if (!w->at_end)
             return FAST_SHORT;
         r = w->valid;
+        last = 1;
     } else if (b[r] == ',') {
         comma = 1;
     } else if (b[r] != ';' || it->group_ == SAFEADDR_NO_GROUP) {
@@ -1307,6 +1327,8 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
     }
     if (judged || display)
         win_emit(it, item, judged, display);
+    if (last)
+        fast_last(it);
     return FAST_DONE;
 }
 
@@ -1749,9 +1771,10 @@ fast_read_at(safeaddr_iter *it, safeaddr_item *item, size_t pos0, size_t p,
 {
     window w;
     win_view(it, &w);
-    return fast_read(it, item, &w, pos0, p, line_start) == FAST_DONE
-               ? FAST_DONE
-               : FAST_NO;
+    if (fast_read(it, item, &w, pos0, p, line_start) != FAST_DONE)
+        return FAST_NO;
+    fast_last(it);
+    return FAST_DONE;
 }
 
 /* fast_element - one whole list element of the shapes most fields are
@@ -1790,11 +1813,7 @@ fast_element(safeaddr_iter *it, safeaddr_item *item)
             p++;
     }
     if (p >= len) {
-        /* field_end with nothing to say: no open group, no trailing ','
-         * (D_OBS_EMPTY_ELEMENT), an element seen (D_NO_ADDRESSES), the
-         * last line within 998 octets (D_LINE_TOO_LONG) */
-        if (it->group_ != SAFEADDR_NO_GROUP || it->sep_ ||
-            it->elements_ == 0 || len - line_start > 998)
+        if (!fast_quiet_end(it, line_start))
             return FAST_NO;
         it->line_start_ = line_start;
         it->pos_ = len;
@@ -2171,11 +2190,12 @@ next_general(safeaddr_iter *it, safeaddr_item *item, safeaddr_error *err,
     }
 }
 
-SAFEADDR_API int safeaddr_next(safeaddr_iter *it, safeaddr_item *item,
-                               safeaddr_error *err)
+/* next_element - safeaddr_next for an iterator that may have elements
+ * left: most elements, and the end of most fields, the fast path, in a
+ * small frame; the rest the general loop. */
+static __attribute__((noinline)) int
+next_element(safeaddr_iter *it, safeaddr_item *item, safeaddr_error *err)
 {
-    /* most elements, and the end of most fields: the fast path, in a
-     * small frame */
     const int fast = it && item && it->state_ == SAFEADDR__ST_READY &&
                      fast_ok(it);
     if (fast) {
@@ -2188,4 +2208,16 @@ SAFEADDR_API int safeaddr_next(safeaddr_iter *it, safeaddr_item *item,
         }
     }
     return next_general(it, item, err, fast);
+}
+
+SAFEADDR_API int safeaddr_next(safeaddr_iter *it, safeaddr_item *item,
+                               safeaddr_error *err)
+{
+    /* the end of a field whose last element said so (ST_LAST), before
+     * anything saves a register */
+    if (it && it->state_ == SAFEADDR__ST_LAST) {
+        it->state_ = SAFEADDR__ST_DONE;
+        return SAFEADDR_NEXT_END;
+    }
+    return next_element(it, item, err);
 }

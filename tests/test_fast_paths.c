@@ -285,3 +285,65 @@ Test(fast_paths, limits_and_block_edges, .timeout = 300)
     const size_t np = sizeof parts / sizeof parts[0];
     cr_expect_eq(compared, nc * 4 + 25 * (np * 110 + 11));
 }
+
+/* The end of a field. After an element that ends the input, the fast path
+ * may settle the field's end at once (when field_end would have nothing
+ * to report) and answer END on the next call without reading; END then
+ * stays END, and the field diagnostics are those of the full reading.
+ * Where the end has something to say - a trailing ',', an open group, a
+ * last line over 998 octets - it must still be said. */
+static uint64_t read_to_end(const char *buf, size_t len, size_t *items)
+{
+    safeaddr_iter it;
+    safeaddr_item item;
+    safeaddr_error err;
+    cr_assert_eq(safeaddr_iter_init(&it, buf, len, SAFEADDR_ADDRESS_LIST, NULL,
+                                    &err),
+                 SAFEADDR_OK);
+    *items = 0;
+    int rc;
+    while ((rc = safeaddr_next(&it, &item, &err)) == SAFEADDR_NEXT_ITEM)
+        (*items)++;
+    cr_assert_eq(rc, SAFEADDR_NEXT_END, "[%.*s]: %d, error %d at %zu",
+                 (int)len, buf, rc, err.code, err.offset);
+    for (int again = 0; again < 3; again++) {
+        cr_assert_eq(safeaddr_next(&it, &item, &err), SAFEADDR_NEXT_END);
+        cr_assert_eq(safeaddr_next(&it, NULL, NULL), SAFEADDR_NEXT_END);
+    }
+    return safeaddr_iter_diag(&it);
+}
+
+Test(fast_paths, the_end_of_a_field)
+{
+    size_t n;
+    cr_assert_eq(read_to_end("a@b.example", 11, &n), 0);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(read_to_end("A <a@b.example>, c@d.example  ", 30, &n), 0);
+    cr_assert_eq(n, 2);
+    /* a trailing ',': obs empty element */
+    cr_assert_eq(read_to_end("a@b.example,", 12, &n),
+                 SAFEADDR_D_OBS_EMPTY_ELEMENT);
+    cr_assert_eq(n, 1);
+    /* an open group: its end is an item, with the diagnostic */
+    cr_assert_eq(read_to_end("g: a@b.example", 14, &n),
+                 SAFEADDR_D_GROUP_UNTERMINATED);
+    cr_assert_eq(n, 3);
+    /* a closed group ending the input: nothing more to say */
+    cr_assert_eq(read_to_end("g: a@b.example;", 15, &n), 0);
+    cr_assert_eq(n, 3);
+    /* a last line of 999 octets */
+    char buf[1100];
+    memset(buf, ' ', 1000);
+    memcpy(buf + 1000 - 11, "a@b.example", 11);
+    const uint64_t d = read_to_end(buf, 1000, &n);
+    cr_assert(d & SAFEADDR_D_LINE_TOO_LONG, "diag %#llx",
+              (unsigned long long)d);
+    cr_assert_eq(n, 1);
+    /* and every one of these read the same way by the reference reading */
+    const char *const ends[] = {"a@b.example", "a@b.example,", "g: a@b.example",
+                                "g: a@b.example;", "a@b.example  ",
+                                "a@b.example\r\n ", "<> ", "A <a@b>"};
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
+        compare_both_ways(ends[i], strlen(ends[i]));
+    compare_both_ways(buf, 1000);
+}
