@@ -1144,6 +1144,20 @@ win_dots_ok(const window *w, unsigned x, unsigned y)
             (dots & (dots >> 1))) == 0;
 }
 
+/* win_addr_dots_ok - win_dots_ok for the local part [ls, at) and the
+ * domain [at + 1, de) of an addr-spec at once: '@' at `at` is no dot, so
+ * no doubled dot can span it, and the four ends are tested together. */
+static inline __attribute__((always_inline)) int
+win_addr_dots_ok(const window *w, unsigned ls, unsigned at, unsigned de)
+{
+    if (at <= ls || de <= at + 1)
+        return 0;
+    const uint64_t dots = w->m[SAFEADDR__MASK_DOT] & win_range(ls, de);
+    const uint64_t ends = ((uint64_t)1 << ls) | ((uint64_t)1 << (at - 1)) |
+                          ((uint64_t)1 << (at + 1)) | ((uint64_t)1 << (de - 1));
+    return ((dots & ends) | (dots & (dots >> 1))) == 0;
+}
+
 /* fast_quiet_end - whether field_end would have nothing to say: no open
  * group, no trailing ',' (D_OBS_EMPTY_ELEMENT), an element seen
  * (D_NO_ADDRESSES), the last line within 998 octets (D_LINE_TOO_LONG).
@@ -1253,7 +1267,7 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
                               sentinel bit, the domain ends the input */
         else
             return FAST_SHORT;
-        if (!win_dots_ok(w, ls, at) || !win_dots_ok(w, at + 1, de))
+        if (!win_addr_dots_ok(w, ls, at, de))
             return FAST_NO;
     }
     end = de;
