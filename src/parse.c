@@ -1005,12 +1005,14 @@ enum {
                             check_local's encoded-word look               */
 };
 
-/* win_judge - check.c's local-part and domain rules for the dot-atoms
- * [ls, at) and (at, de) of the block, from the masks. Anything out of the
- * ordinary is left to check.c itself, which then decides alone; what is
- * left are the cases where the rules reduce to bit tests. */
+/* win_judge_local, win_judge_domain, win_judge - check.c's local-part and
+ * domain rules for the dot-atoms [ls, at) and (at, de) of the block, from
+ * the masks (the two halves apart for an addr-spec read from two blocks:
+ * fast_read). Anything out of the ordinary is left to check.c itself,
+ * which then decides alone; what is left are the cases where the rules
+ * reduce to bit tests. */
 static inline __attribute__((always_inline)) unsigned
-win_judge(const window *w, unsigned ls, unsigned at, unsigned de)
+win_judge_local(const window *w, unsigned ls, unsigned at)
 {
     const uint64_t *m = w->m;
     unsigned j = 0;
@@ -1029,6 +1031,15 @@ win_judge(const window *w, unsigned ls, unsigned at, unsigned de)
         if (first == '|' || first == '/' || first == '-') /* qmail rule 1 */
             j |= J_METACHAR;
     }
+    return j;
+}
+
+/* win_judge_domain - the same for the domain (at, de), at the '@', added
+ * to the local part's answer j. */
+static inline __attribute__((always_inline)) unsigned
+win_judge_domain(const window *w, unsigned at, unsigned de, unsigned j)
+{
+    const uint64_t *m = w->m;
     /* Domain: an ASCII dot-atom within 64 bytes, so no size limit can be
      * reached; a host name (RFC 1123 2.1) when every byte but the dots is
      * a letter, digit or hyphen and no label starts or ends with a
@@ -1051,6 +1062,12 @@ win_judge(const window *w, unsigned ls, unsigned at, unsigned de)
     if (dots == 0)
         j |= J_SINGLE_LABEL;
     return j;
+}
+
+static inline __attribute__((always_inline)) unsigned
+win_judge(const window *w, unsigned ls, unsigned at, unsigned de)
+{
+    return win_judge_domain(w, at, de, win_judge_local(w, ls, at));
 }
 
 /* What check_display has to do for a fast-path display name */
@@ -1609,7 +1626,8 @@ address:
      * from a moved block once if it does not fit */
     for (int moved = 0;; moved = 1) {
         const unsigned ls = (unsigned)(local - w->base);
-        unsigned at = 0, de = 0, e = 0;
+        unsigned at = 0, de = 0, e = 0, local_judged = 0;
+        int split = 0;
         rc = FAST_DONE;
         if (open != WIN_NONE && win_byte(w, ls) == '>' && local - open == 1) {
             empty_angle = 1; /* "<>": empty spans after the '<' */
@@ -1647,10 +1665,29 @@ address:
                 rc = FAST_SHORT;
             else if (at == 0 || win_byte(w, at) != '@')
                 return at >= w->valid && !w->at_end ? FAST_SHORT : FAST_NO;
-            else if ((de = win_dot_atom(w, at + 1)) == WIN_PAST)
-                rc = FAST_SHORT;
-            else if (de == 0)
+            else if ((de = win_dot_atom(w, at + 1)) == WIN_PAST) {
+                if (!moved && (open != WIN_NONE ? open : local) > w->base) {
+                    rc = FAST_SHORT; /* first a block from the address */
+                } else {
+                    /* the addr-spec is longer than what is left of a block
+                     * that starts at it (long VERP and SRS local parts):
+                     * the local part is judged here, the domain read from
+                     * a block that starts at the '@' */
+                    local_judged = win_judge_local(w, ls, at);
+                    const size_t at_here = w->base + at;
+                    if (!win_move(it, w, at_here))
+                        return FAST_NO;
+                    /* near the end of the input the block is its last 64
+                     * bytes, which start before the '@' (win_load) */
+                    at = (unsigned)(at_here - w->base);
+                    de = win_dot_atom(w, at + 1);
+                    if (de == 0 || de == WIN_PAST)
+                        return FAST_NO;
+                    split = 1;
+                }
+            } else if (de == 0) {
                 return FAST_NO;
+            }
             e = de;
         }
         /* e < valid, or the block ends with the input (win_dot_atom
@@ -1662,7 +1699,8 @@ address:
         }
         if (rc == FAST_DONE) {
             if (!empty_angle) {
-                judged = win_judge(w, ls, at, de);
+                judged = split ? win_judge_domain(w, at, de, local_judged)
+                               : win_judge(w, ls, at, de);
                 if (local_quoted || local_8bit != WIN_NONE)
                     judged = (judged & ~(J_METACHAR | J_LOCAL_EQUALS)) |
                              J_LOCAL_CHECK;

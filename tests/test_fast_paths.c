@@ -106,6 +106,29 @@ static const char *const shapes[] = {
     "A (\xc3\xa9) <a@b.c>", "A (b <a@b.c>", "a@b.c ((()))", "A(b)C <a@b.c>",
     /* '=' in local parts: check_local's encoded-word look from the masks */
     "=?u?q?x?=@c.d", "-a=?x?=@b.c", "a=b=c@d.e", "a=$b@c.d", "N <=?a?b?=@c.d>",
+    /* addr-specs longer than a block's rest: local part here, domain from
+     * a block at the '@' (fast_read) - and what that block must refuse */
+    "bounce-4293338-06e91126682c46a0-michael.sanchez=xn--mnchen-3ya=example@bounces.mailer.example",
+    "<bounce-4293338-06e91126682c46a0-michael.sanchez=xn--mnchen-3ya@bounces.mailer.example>",
+    "Name <bounce-4293338-06e91126682c46a0-michael.sanchez=xn--mnchen@bounces.example> (c)",
+    "bounce-4293338-06e91126682c46a0-michael.sanchez-xn--mnchen-3yaa@bounces-.example",
+    "bounce-4293338-06e91126682c46a0-michael.sanchez-xn--mnchen-3yaa@123.456",
+    "bounce-4293338-06e91126682c46a0-michael.sanchez-xn--mnchen-3yaa@localhost",
+    "bounce-4293338-06e91126682c46a0-michael.sanchez-xn--mnchen-3yaa@a..b",
+    "bounce-4293338-06e91126682c46a0-michael.sanchez-xn--mnchen-3yaa@.b",
+    "bounce-4293338-06e91126682c46a0-michael.sanchez-xn--mnchen-3yaa@",
+    "bounce-4293338-06e91126682c46a0-michael.sanchez-xn--mnchen-3yaa@[192.0.2.1]",
+    "bounce-4293338-06e91126682c46a0-michael.sanchez-xn--mnchen-3yaa@b\xc3\xa9.example",
+    "bounce-4293338-06e91126682c46a0-michael.sanchez-xn--mnchen-3yaa@"
+    "a-domain-of-more-than-sixty-three-bytes.that-does-not-fit.example.org",
+    "\"bounce 4293338 06e91126682c46a0 michael sanchez xn--mnchen\"@bounces.example",
+    "jos\xc3\xa9-4293338-06e91126682c46a0-michael.sanchez=xn--mnchen@bounces.example",
+    "$bounce-4293338-06e91126682c46a0-michael.sanchez=xn--mnchen-3ya@bounces.example",
+    "-bounce-4293338-06e91126682c46a0-michael.sanchez=xn--mnchen-3ya@bounces.example",
+    "bounce-4293338-06e91126682c46a0-michael.sanchez=?x?=-mnchen-3ya@bounces.example",
+    "bounce-4293338-06e91126682c46a0-michael.sanchez=xn--mnchen-3ya@bounces.example, a@b.c",
+    "bounce-4293338-06e91126682c46a0-michael.sanchez=xn--mnchen-3ya@bounces.example;",
+    "g: bounce-4293338-06e91126682c46a0-michael.sanchez=xn--mnchen-3ya@bounces.example;",
 };
 
 Test(fast_paths, shapes_read_as_the_reference_reads_them)
@@ -176,6 +199,10 @@ Test(fast_paths, elements_at_every_window_offset, .timeout = 300)
         "averyveryverylonglocalpartthatgoesonandon@example.com",
         "Some Long Display Name Here <someone.long@sub.domain.example.net>",
         "x@123.45", "q@a-b.c-d.e",
+        /* addr-specs longer than what is left of a block that starts at
+         * them: the domain is read from a block at the '@' */
+        "bounce-9381563-e0224f74da8562da-nancy.tanaka1=post=example@bounces.mailer.example",
+        "N <SRS0=a09d=DE=sub.division.example=someone.else@forwarder.example.org>",
     };
     static const char *const separators[] = {", ", ",\r\n ", ",", " , "};
     const size_t ne = sizeof elements / sizeof elements[0];
