@@ -1621,15 +1621,33 @@ fast_read(safeaddr_iter *it, safeaddr_item *item, window *w, size_t pos0,
     }
     local = open + 1;
 
-address:
-    /* ---- the address: dot-atom '@' dot-atom, in angle brackets if open;
-     * from a moved block once if it does not fit */
+address:;
+    /* ---- the address: dot-atom '@' dot-atom, in angle brackets if open,
+     * with WSP and folds inside them ("<  a@b.c  >", obs-angle-addr's
+     * CFWS: no diagnostic); from a moved block once if it does not fit */
+    const size_t line_address = line_start;
     for (int moved = 0;; moved = 1) {
-        const unsigned ls = (unsigned)(local - w->base);
         unsigned at = 0, de = 0, e = 0, local_judged = 0;
         int split = 0;
         rc = FAST_DONE;
-        if (open != WIN_NONE && win_byte(w, ls) == '>' && local - open == 1) {
+        line_start = line_address;
+        if (open != WIN_NONE) {
+            unsigned q = (unsigned)(open + 1 - w->base);
+            if (q < w->valid && (w->b[q] == ' ' || w->b[q] == '\t' ||
+                                 w->b[q] == '\r')) {
+                rc = win_gap(w, &q, &line_start);
+                if (rc == FAST_NO)
+                    return FAST_NO;
+                if (rc == FAST_DONE && q >= w->valid)
+                    rc = win_out(w);
+            }
+            local = w->base + q;
+        }
+        const unsigned ls = (unsigned)(local - w->base);
+        if (rc != FAST_DONE) {
+            /* the gap after '<' ran out of the block: a move to '<' */
+        } else if (open != WIN_NONE && win_byte(w, ls) == '>' &&
+                   local - open == 1) {
             empty_angle = 1; /* "<>": empty spans after the '<' */
             at = de = e = ls;
         } else {
@@ -1693,9 +1711,19 @@ address:
         /* e < valid, or the block ends with the input (win_dot_atom
          * answers WIN_PAST otherwise) */
         if (rc == FAST_DONE && open != WIN_NONE) {
-            if (win_byte(w, e) != '>')
-                return FAST_NO;
-            e++;
+            if (e < w->valid && (w->b[e] == ' ' || w->b[e] == '\t' ||
+                                 w->b[e] == '\r')) {
+                rc = win_gap(w, &e, &line_start);
+                if (rc == FAST_NO)
+                    return FAST_NO;
+                if (rc == FAST_DONE && e >= w->valid)
+                    rc = win_out(w);
+            }
+            if (rc == FAST_DONE) {
+                if (win_byte(w, e) != '>')
+                    return FAST_NO;
+                e++;
+            }
         }
         if (rc == FAST_DONE) {
             if (!empty_angle) {

@@ -129,6 +129,12 @@ static const char *const shapes[] = {
     "bounce-4293338-06e91126682c46a0-michael.sanchez=xn--mnchen-3ya@bounces.example, a@b.c",
     "bounce-4293338-06e91126682c46a0-michael.sanchez=xn--mnchen-3ya@bounces.example;",
     "g: bounce-4293338-06e91126682c46a0-michael.sanchez=xn--mnchen-3ya@bounces.example;",
+    /* WSP and folds inside the angle brackets (obs-angle-addr's CFWS) */
+    "<  a@b.c  >", "A < a@b.c>", "A <a@b.c >", "A <\ta@b.c\t>", "A <\r\n a@b.c\r\n >",
+    "A <\r\n\r\n a@b.c>", "A <a@b.c\r\n>", "A <\r\na@b.c>", "A <(c) a@b.c>",
+    "A <a@b.c (c)>", "A < >", "A <\t>", "A < \"q r\"@b.c >", "< jos\xc3\xa9@b.c >",
+    "A <  a@b.c  ", "A <  a@b.c  , b@c.d", "g: < a@b.c > ;", "A < @r.example:a@b.c >",
+    "A < a@[1.2.3.4] >", "A < a @b.c>", "A < a@ b.c>", "A < a@b.c > (c)",
 };
 
 Test(fast_paths, shapes_read_as_the_reference_reads_them)
@@ -203,6 +209,9 @@ Test(fast_paths, elements_at_every_window_offset, .timeout = 300)
          * them: the domain is read from a block at the '@' */
         "bounce-9381563-e0224f74da8562da-nancy.tanaka1=post=example@bounces.mailer.example",
         "N <SRS0=a09d=DE=sub.division.example=someone.else@forwarder.example.org>",
+        /* WSP and folds inside the angle brackets */
+        "Jennifer  Patel  <  jennifer.patel50@mail.example  >",
+        "N <\r\n  bounce-9381563-e0224f74da8562da-nancy=post=example@bounces.mailer.example\r\n >",
     };
     static const char *const separators[] = {", ", ",\r\n ", ",", " , "};
     const size_t ne = sizeof elements / sizeof elements[0];
@@ -373,4 +382,19 @@ Test(fast_paths, the_end_of_a_field)
     for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
         compare_both_ways(ends[i], strlen(ends[i]));
     compare_both_ways(buf, 1000);
+    /* folds inside angle brackets start lines too: a first line of
+     * 985..1000 octets, folded after the '<' or before the '>', then a
+     * short last line (D_LINE_TOO_LONG only where a line is too long) */
+    static const char *const folded[] = {"A <\r\n a@b.c>", "A <a@b.c\r\n >"};
+    for (size_t f = 0; f < 2; f++)
+        for (size_t pad = 985; pad <= 1000; pad++) {
+            size_t len = 0;
+            memcpy(buf, "x@y.z,", 6);
+            len = 6;
+            memset(buf + len, ' ', pad - 6 - 3);
+            len = pad - 3;
+            memcpy(buf + len, folded[f], strlen(folded[f]));
+            len += strlen(folded[f]);
+            compare_both_ways(buf, len);
+        }
 }
