@@ -910,6 +910,20 @@ win_dot_atom(const window *w, unsigned r)
     return bad ? 0 : e;
 }
 
+/* win_literal - end of the domain literal whose '[' is at r (RFC 5322
+ * 3.4.1: dtext and WSP up to ']', as the lexer's lex_literal reads it
+ * when it meets no other stop), 0 if a quoted-pair, a control, an 8-bit
+ * byte or a second '[' comes first (the general reading's), or
+ * WIN_PAST. */
+static inline unsigned win_literal(const window *w, unsigned r)
+{
+    const unsigned q =
+        win_next(w->m[SAFEADDR__STOP_LITERAL] | w->sentinel, r + 1);
+    if (q >= w->valid)
+        return w->at_end ? 0 : WIN_PAST;
+    return w->b[q] == ']' ? q + 1 : 0;
+}
+
 /* win_gap - the WSP and folds (CRLF WSP, RFC 5322 3.2.2) at *r, as the
  * general reading's CFWS skip takes them when they raise no diagnostic:
  * a fold after a line of more than 998 octets (D_LINE_TOO_LONG) or a line
@@ -1628,7 +1642,7 @@ address:;
     const size_t line_address = line_start;
     for (int moved = 0;; moved = 1) {
         unsigned at = 0, de = 0, e = 0, local_judged = 0;
-        int split = 0;
+        int split = 0, literal = 0;
         rc = FAST_DONE;
         line_start = line_address;
         if (open != WIN_NONE) {
@@ -1683,7 +1697,15 @@ address:;
                 rc = FAST_SHORT;
             else if (at == 0 || win_byte(w, at) != '@')
                 return at >= w->valid && !w->at_end ? FAST_SHORT : FAST_NO;
-            else if ((de = win_dot_atom(w, at + 1)) == WIN_PAST) {
+            else if (win_byte(w, at + 1) == '[') {
+                /* a domain literal: check.c judges it */
+                de = win_literal(w, at + 1);
+                if (de == WIN_PAST)
+                    rc = FAST_SHORT;
+                else if (de == 0)
+                    return FAST_NO;
+                literal = 1;
+            } else if ((de = win_dot_atom(w, at + 1)) == WIN_PAST) {
                 if (!moved && (open != WIN_NONE ? open : local) > w->base) {
                     rc = FAST_SHORT; /* first a block from the address */
                 } else {
@@ -1727,8 +1749,9 @@ address:;
         }
         if (rc == FAST_DONE) {
             if (!empty_angle) {
-                judged = split ? win_judge_domain(w, at, de, local_judged)
-                               : win_judge(w, ls, at, de);
+                judged = split     ? win_judge_domain(w, at, de, local_judged)
+                         : literal ? win_judge_local(w, ls, at) | J_DOMAIN_CHECK
+                                   : win_judge(w, ls, at, de);
                 if (local_quoted || local_8bit != WIN_NONE)
                     judged = (judged & ~(J_METACHAR | J_LOCAL_EQUALS)) |
                              J_LOCAL_CHECK;

@@ -135,6 +135,11 @@ static const char *const shapes[] = {
     "A <a@b.c (c)>", "A < >", "A <\t>", "A < \"q r\"@b.c >", "< jos\xc3\xa9@b.c >",
     "A <  a@b.c  ", "A <  a@b.c  , b@c.d", "g: < a@b.c > ;", "A < @r.example:a@b.c >",
     "A < a@[1.2.3.4] >", "A < a @b.c>", "A < a@ b.c>", "A < a@b.c > (c)",
+    /* domain literals (win_literal; check.c judges them) */
+    "A <a@[192.0.2.1]>", "a@[ 1.2.3.4 ]", "a@[1.2.3.4", "a@[1.2[3]", "a@[1\\.2]",
+    "a@[\xc3\xa9]", "a@[IPv6:::1]", "a@[1.2.3.4].b", "a@[1.2.3.4] (c)",
+    "a@[300.1.1.1]", "a@[]", "a@[1.2.3.4]x", "a@[1.2.3.4], b@[5.6.7.8];",
+    "a@[1.2\r\n .3.4]", "a@[1.2\x01]", "$a@[1.2.3.4]", "<a@[1.2.3.4]",
 };
 
 Test(fast_paths, shapes_read_as_the_reference_reads_them)
@@ -211,6 +216,7 @@ Test(fast_paths, elements_at_every_window_offset, .timeout = 300)
         "N <SRS0=a09d=DE=sub.division.example=someone.else@forwarder.example.org>",
         /* WSP and folds inside the angle brackets */
         "Jennifer  Patel  <  jennifer.patel50@mail.example  >",
+        "klarsen@[192.0.2.220]", "N <a.b@[IPv6:2001:db8::1]>",
         "N <\r\n  bounce-9381563-e0224f74da8562da-nancy=post=example@bounces.mailer.example\r\n >",
     };
     static const char *const separators[] = {", ", ",\r\n ", ",", " , "};
