@@ -1488,6 +1488,7 @@ fast_read(safeaddr_iter *it, safeaddr_item *item, window *w, size_t pos0,
     size_t first_8bit = WIN_NONE, comment = WIN_NONE;
     size_t local, at_abs, dom_end, end;
     size_t local_8bit = WIN_NONE; /* first local atom with UTF-8 */
+    size_t route = WIN_NONE, route_end = WIN_NONE; /* obs-route's hops */
     int quoted_display = 0, display_expand = 0, empty_angle = 0, rc;
     int local_quoted = 0, comment_in_display = 0;
     /* comments between the words of the display name, in order: the token
@@ -1655,11 +1656,43 @@ address:;
                 if (rc == FAST_DONE && q >= w->valid)
                     rc = win_out(w);
             }
+            /* an obsolete route, "<@r1.example,@r2.example:a@b.c>"
+             * (RFC 5322 4.4 obs-route): hops of ASCII dot-atoms, no
+             * CFWS, no empty elements; the rest is the token reader's */
+            route = WIN_NONE;
+            if (rc == FAST_DONE && q < w->valid && w->b[q] == '@') {
+                const unsigned first_hop = q;
+                for (;;) {
+                    const unsigned d = win_dot_atom(w, q + 1);
+                    if (d == WIN_PAST || (d != 0 && d >= w->valid)) {
+                        rc = win_out(w);
+                        break;
+                    }
+                    if (d == 0)
+                        return FAST_NO;
+                    if (w->b[d] == ':') {
+                        route = w->base + first_hop;
+                        route_end = w->base + d;
+                        q = d + 1;
+                        break;
+                    }
+                    if (w->b[d] == ',' && d + 1 >= w->valid) {
+                        rc = win_out(w);
+                        break;
+                    }
+                    if (w->b[d] != ',' || w->b[d + 1] != '@')
+                        return FAST_NO;
+                    q = d + 1;
+                }
+                if (rc == FAST_NO)
+                    return FAST_NO;
+            }
             local = w->base + q;
         }
         const unsigned ls = (unsigned)(local - w->base);
         if (rc != FAST_DONE) {
-            /* the gap after '<' ran out of the block: a move to '<' */
+            /* the gap after '<' or the route ran out of the block: a move
+             * to '<' */
         } else if (open != WIN_NONE && win_byte(w, ls) == '>' &&
                    local - open == 1) {
             empty_angle = 1; /* "<>": empty spans after the '<' */
@@ -1812,7 +1845,8 @@ address:;
     item->kind = SAFEADDR_ITEM_MAILBOX;
     item->group = it->group_;
     item->diag = 0;
-    item->route = span_at(it, pos0, pos0);
+    item->route = route != WIN_NONE ? span_at(it, route, route_end)
+                                     : span_at(it, pos0, pos0);
     item->source = span_at(it, start, source_end);
     item->local = span_at(it, local, empty_angle ? local : at_abs);
     item->domain = span_at(it, empty_angle ? local : at_abs + 1,
@@ -1841,6 +1875,8 @@ address:;
      * trailing comment's (collect or after_element); then check.c's */
     if (empty_angle)
         safeaddr__diag(it, &item->diag, SAFEADDR_D_EMPTY_ADDRESS_BIT, open);
+    if (route != WIN_NONE) /* parse_route */
+        safeaddr__diag(it, &item->diag, SAFEADDR_D_OBS_ROUTE_BIT, route);
     /* the address reading's (flush() in bit order): in an angle-addr
      * before the phrase's (parse_angle), in an addr-spec after a trailing
      * comment (seen inside collect) */

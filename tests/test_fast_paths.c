@@ -140,6 +140,16 @@ static const char *const shapes[] = {
     "a@[\xc3\xa9]", "a@[IPv6:::1]", "a@[1.2.3.4].b", "a@[1.2.3.4] (c)",
     "a@[300.1.1.1]", "a@[]", "a@[1.2.3.4]x", "a@[1.2.3.4], b@[5.6.7.8];",
     "a@[1.2\r\n .3.4]", "a@[1.2\x01]", "$a@[1.2.3.4]", "<a@[1.2.3.4]",
+    /* obsolete routes (RFC 5322 4.4 obs-route) */
+    "<@r.example:a@b.c>", "N <@r1.example,@r2.example:a@b.c>", "<@r:a@b>",
+    "<@r.example,@s.example:a@b.c> (c)", "<@[1.2.3.4]:a@b.c>",
+    "<@r.example, @s.example:a@b.c>", "<@r.example,,@s:a@b>", "<@r.example :a@b.c>",
+    "<@r.example:>", "<@r.example:\"q r\"@b.c>", "<@r.example:a@b.c", "<@r..x:a@b>",
+    "<@:a@b>", "<,@r:a@b>", "<@r.example,:a@b.c>", "<@r.example,a:b@c.d>",
+    "<@r.example:@s:a@b>", "< @r.example:a@b.c >", "<@r-.example:a@b.c>",
+    "<@r.example:bounce-4293338-06e91126682c46a0-michael.sanchez=xn--mn@bounces.example>",
+    "g: <@r:a@b>;", "<@r\xc3\xa9:a@b>", "<@r:jos\xc3\xa9@b.c>", "<@r:a@[1.2.3.4]>",
+    "<@r.example:a@b.c>, <@s.example:d@e.f>", "<@r.example", "<@", "<@r,",
 };
 
 Test(fast_paths, shapes_read_as_the_reference_reads_them)
@@ -217,6 +227,7 @@ Test(fast_paths, elements_at_every_window_offset, .timeout = 300)
         /* WSP and folds inside the angle brackets */
         "Jennifer  Patel  <  jennifer.patel50@mail.example  >",
         "klarsen@[192.0.2.220]", "N <a.b@[IPv6:2001:db8::1]>",
+        "<@relay3.example,@gw.example:lisa+news@xn--mnchen-3ya.example>",
         "N <\r\n  bounce-9381563-e0224f74da8562da-nancy=post=example@bounces.mailer.example\r\n >",
     };
     static const char *const separators[] = {", ", ",\r\n ", ",", " , "};
