@@ -184,19 +184,61 @@ void safeaddr__classify_avx2(const unsigned char *block, unsigned valid,
     classify_avx2(block, valid, out);
 }
 
+/* The cached masks straight from the compares: the stop sets that are
+ * unions of classes (scan.h, safeaddr__cache_from) are ORed as vectors,
+ * so each cached mask costs one pair of movemasks instead of one per
+ * class. The byte sign bit is "byte >= 0x80", so x itself joins the
+ * union for the 8-bit class. */
+static inline __attribute__((always_inline)) void
+cache_avx2(const unsigned char *block, unsigned valid, uint64_t *out)
+{
+    const __m256i *k = (const __m256i *)(const void *)constants;
+    __asm__("" : "+r"(k)); /* the constants stay in memory (see above) */
+    const __m256i lo =
+        _mm256_loadu_si256((const __m256i *)(const void *)block);
+    const __m256i hi =
+        _mm256_loadu_si256((const __m256i *)(const void *)(block + 32));
+    const uint64_t keep = safeaddr__low_bits(valid);
+#define EQ2(x, a, b)                                                           \
+    _mm256_or_si256(_mm256_cmpeq_epi8((x), k[a]), _mm256_cmpeq_epi8((x), k[b]))
+#define COMMON(x)                                                              \
+    _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8((x), k[K_BSLASH]),       \
+                                    ctl32(k, (x))),                            \
+                    (x))
+    const __m256i common_lo = COMMON(lo), common_hi = COMMON(hi);
+#define STOP(a, b)                                                             \
+    (bits64(_mm256_or_si256(common_lo, EQ2(lo, a, b)),                         \
+            _mm256_or_si256(common_hi, EQ2(hi, a, b))) & keep)
+#define CLASS_MASK(f) (bits64(f(k, lo), f(k, hi)) & keep)
+#define BYTE_MASK(i)                                                           \
+    (bits64(_mm256_cmpeq_epi8(lo, k[i]), _mm256_cmpeq_epi8(hi, k[i])) & keep)
+    out[SAFEADDR__STOP_ATOM] = CLASS_MASK(not_atext32);
+    out[SAFEADDR__STOP_QUOTED] = STOP(K_DQUOTE, K_DQUOTE);
+    out[SAFEADDR__STOP_COMMENT] = STOP(K_LPAREN, K_RPAREN);
+    out[SAFEADDR__STOP_LITERAL] = STOP(K_LBRACK, K_RBRACK);
+    out[SAFEADDR__STOP_NONWSP] =
+        ~bits64(EQ2(lo, K_SP, K_HTAB), EQ2(hi, K_SP, K_HTAB)) & keep;
+    out[SAFEADDR__MASK_DOT] = BYTE_MASK(K_DOT);
+    out[SAFEADDR__MASK_LDH] = CLASS_MASK(ldh32);
+    out[SAFEADDR__MASK_HYPHEN] = BYTE_MASK(K_HYPHEN);
+    out[SAFEADDR__MASK_EXPAND] = CLASS_MASK(expand32);
+#undef EQ2
+#undef COMMON
+#undef STOP
+#undef CLASS_MASK
+#undef BYTE_MASK
+}
+
 void safeaddr__cache_avx2(const unsigned char *src, size_t avail,
                           uint64_t *out)
 {
-    safeaddr__block_masks m;
     if (avail >= 64) {
-        classify_avx2(src, 64, &m);
-        safeaddr__cache_from(&m, 64, out);
+        cache_avx2(src, 64, out);
     } else {
         /* the kernel loads 64 bytes: a short block is copied first */
         unsigned char tail[64];
         safeaddr__copy_short(tail, src, avail);
-        classify_avx2(tail, (unsigned)avail, &m);
-        safeaddr__cache_from(&m, (unsigned)avail, out);
+        cache_avx2(tail, (unsigned)avail, out);
     }
 }
 #else
