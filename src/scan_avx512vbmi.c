@@ -66,6 +66,9 @@
 enum {
     VB_A_LO, VB_A_HI, VB_B_LO, VB_B_HI,
     VB_BIT0, VB_BIT1, VB_BIT2, VB_BIT3, VB_BIT4, VB_BIT5, VB_BIT6, VB_BIT7,
+    /* table B unions for the cache kernel's stop sets (scan.h): '"' '\\';
+     * '\\' '(' ')'; '\\' '[' ']' */
+    VB_B_QUOTED, VB_B_COMMENT, VB_B_LITERAL,
     VB_COUNT
 };
 #define VB_N 0x01
@@ -121,6 +124,8 @@ static const unsigned char vbmi_constants[VB_COUNT][64]
     [VB_BIT2] = VB_SPLAT64(0x04), [VB_BIT3] = VB_SPLAT64(0x08),
     [VB_BIT4] = VB_SPLAT64(0x10), [VB_BIT5] = VB_SPLAT64(0x20),
     [VB_BIT6] = VB_SPLAT64(0x40), [VB_BIT7] = VB_SPLAT64(0x80),
+    [VB_B_QUOTED] = VB_SPLAT64(0x03), [VB_B_COMMENT] = VB_SPLAT64(0x0E),
+    [VB_B_LITERAL] = VB_SPLAT64(0x32),
 };
 #undef VB_N
 #undef VB_W
@@ -182,18 +187,47 @@ void safeaddr__classify_avx512vbmi(const unsigned char *block, unsigned valid,
 
 /* A short block is loaded under a byte mask: the bytes past avail are
  * zero in the register and never read from memory (scan.h). */
+/* The cached masks from the same two lookups: a stop set that is a
+ * union of table B classes is one vptestmb against the union of their
+ * bits (vptestmb sets a bit where class AND constant is non-zero), so
+ * the nine masks take ten tests instead of fifteen and the joins that
+ * safeaddr__cache_from does in general registers. */
+static inline __attribute__((always_inline)) void
+cache_avx512vbmi(__m512i x, unsigned valid, uint64_t *out)
+{
+    const __m512i *k = (const __m512i *)(const void *)vbmi_constants;
+    __asm__("" : "+r"(k)); /* the constants stay in memory (see above) */
+    const __mmask64 keep = (__mmask64)safeaddr__low_bits(valid);
+    const uint64_t high = (uint64_t)(_mm512_movepi8_mask(x) & keep);
+    const __mmask64 ascii = keep & ~(__mmask64)high;
+    const __m512i a = _mm512_permutex2var_epi8(k[VB_A_LO], x, k[VB_A_HI]);
+    const __m512i b = _mm512_permutex2var_epi8(k[VB_B_LO], x, k[VB_B_HI]);
+    /* controls and 8-bit bytes stop quoted text, comments and literals */
+    const uint64_t common = vbmi_class_mask(ascii, a, k[VB_BIT2]) | high;
+    out[SAFEADDR__STOP_ATOM] = vbmi_class_mask(ascii, a, k[VB_BIT0]) | high;
+    out[SAFEADDR__STOP_QUOTED] =
+        vbmi_class_mask(ascii, b, k[VB_B_QUOTED]) | common;
+    out[SAFEADDR__STOP_COMMENT] =
+        vbmi_class_mask(ascii, b, k[VB_B_COMMENT]) | common;
+    out[SAFEADDR__STOP_LITERAL] =
+        vbmi_class_mask(ascii, b, k[VB_B_LITERAL]) | common;
+    out[SAFEADDR__STOP_NONWSP] =
+        ~vbmi_class_mask(ascii, a, k[VB_BIT1]) & (uint64_t)keep;
+    out[SAFEADDR__MASK_DOT] = vbmi_class_mask(ascii, a, k[VB_BIT6]);
+    out[SAFEADDR__MASK_LDH] = vbmi_class_mask(ascii, a, k[VB_BIT3]);
+    out[SAFEADDR__MASK_HYPHEN] = vbmi_class_mask(ascii, a, k[VB_BIT7]);
+    out[SAFEADDR__MASK_EXPAND] = vbmi_class_mask(ascii, a, k[VB_BIT5]);
+}
+
 void safeaddr__cache_avx512vbmi(const unsigned char *src, size_t avail,
                                 uint64_t *out)
 {
-    safeaddr__block_masks m;
     if (avail >= 64) {
-        classify_avx512vbmi(_mm512_loadu_si512((const void *)src), 64, &m);
-        safeaddr__cache_from(&m, 64, out);
+        cache_avx512vbmi(_mm512_loadu_si512((const void *)src), 64, out);
     } else {
         const __mmask64 keep = (__mmask64)safeaddr__low_bits((unsigned)avail);
-        classify_avx512vbmi(_mm512_maskz_loadu_epi8(keep, (const void *)src),
-                       (unsigned)avail, &m);
-        safeaddr__cache_from(&m, (unsigned)avail, out);
+        cache_avx512vbmi(_mm512_maskz_loadu_epi8(keep, (const void *)src),
+                         (unsigned)avail, out);
     }
 }
 #else
