@@ -1322,9 +1322,9 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
     } else if (b[r] != ';' || it->group_ == SAFEADDR_NO_GROUP) {
         return FAST_NO;
     }
-    const unsigned judged = empty_angle ? J_NONE : win_judge(w, ls, at, de);
-
-    /* the element is read: fill the item as the general path does */
+    /* the element is read: fill the item as the general path does (the
+     * judging below cannot fail, and with the positions written out first
+     * fewer of them stay live through it) */
     const size_t base = w->base;
     item->kind = SAFEADDR_ITEM_MAILBOX;
     item->group = it->group_;
@@ -1370,6 +1370,7 @@ fast_simple(safeaddr_iter *it, safeaddr_item *item, const window *w,
             }
         }
     }
+    const unsigned judged = empty_angle ? J_NONE : win_judge(w, ls, at, de);
     if (judged || display)
         win_emit(it, item, judged, display);
     if (last)
@@ -1975,18 +1976,20 @@ fast_element(safeaddr_iter *it, safeaddr_item *item)
     if (into >= 64 ||
         (into > 64 - FAST_ROOM && it->len_ - it->block_base_ > 64))
         win_load(it, p);
-    window w;
-    win_view(it, &w);
-    int rc = fast_simple(it, item, &w, pos0, (unsigned)(p - w.base), line_start);
-    if (rc == FAST_SHORT && w.base < p) {
+    for (int moved = 0;; moved = 1) {
+        window w;
+        win_view(it, &w);
+        const int rc = fast_simple(it, item, &w, pos0,
+                                   (unsigned)(p - w.base), line_start);
+        if (rc == FAST_DONE)
+            return FAST_DONE;
+        /* once: near the end of the input the block from the element is
+         * the input's last 64 bytes, which may start before it again */
+        if (rc != FAST_SHORT || w.base >= p || moved)
+            break;
         /* the element goes on past the cached block: a block from it */
         win_load(it, p);
-        win_view(it, &w);
-        rc = fast_simple(it, item, &w, pos0, (unsigned)(p - w.base),
-                         line_start);
     }
-    if (rc == FAST_DONE)
-        return FAST_DONE;
     return fast_read_at(it, item, pos0, p, line_start);
 }
 
