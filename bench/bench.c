@@ -225,10 +225,11 @@ static long safeaddr_count(const char *buf, size_t len)
     return r == SAFEADDR_NEXT_END ? n : -1;
 }
 
-/* The scanner's ceiling: the chosen kernel over every 64-byte block of the
- * field, the last partial block copied into a zeroed buffer exactly as
- * src/lex.c does (never reading past buf+len). The masks are folded into a
- * value the caller keeps so no work can be optimised away. */
+/* The scanner's ceiling: the chosen kernel's classifier over every 64-byte
+ * block of the field, the last partial block copied into a zeroed buffer
+ * as its contract asks (scan.h; never reading past buf+len). The masks
+ * are folded into a value the caller keeps so no work can be optimised
+ * away. */
 static uint64_t classify_pass(safeaddr__classify_fn fn, const char *buf,
                               size_t len)
 {

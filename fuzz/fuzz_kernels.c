@@ -15,6 +15,12 @@
  *      fuzz/fuzz_implementations.cpp). fuzz_common.h checks every result
  *      against the API promises on the way.
  *
+ * Each kernel's cache entry point (the nine masks the iterator caches,
+ * read straight from the input: scan.h) is checked the same way at every
+ * block start of the tilings with the input's own remaining length, so a
+ * short last block is read where it lies, at the end of the harness's
+ * exact-size buffer: it must equal the oracle's joined masks.
+ *
  * The block part reaches kernel inputs the parser never produces (blocks
  * at odd offsets, garbage past `valid`); the parse part shows that the
  * masks are consumed the same way whatever kernel produced them.
@@ -27,6 +33,7 @@
 static size_t kernel_count;
 static const char *kernel_names[FZ_MAX_KERNELS];
 static safeaddr__classify_fn kernel_fns[FZ_MAX_KERNELS];
+static safeaddr__cache_fn cache_fns[FZ_MAX_KERNELS];
 
 static void load_kernels(void)
 {
@@ -42,6 +49,7 @@ static void load_kernels(void)
                  "selected %s, running %s", kernel_names[k],
                  safeaddr__classifier_name());
         kernel_fns[k] = safeaddr__classifier();
+        cache_fns[k] = safeaddr__cache_kernel();
     }
     fz_select_kernel(orig);
     kernel_count = n;
@@ -94,10 +102,41 @@ static void check_block(const unsigned char *block, unsigned valid,
     }
 }
 
+/* Every cache kernel on the input from offset i on (at most 64 bytes of
+ * it), against the oracle's masks joined as scan.h says. */
+static void check_cache(const uint8_t *data, size_t size, size_t i)
+{
+    static const char *const names[SAFEADDR__CACHED_MASKS] = {
+        "stop_atom", "stop_quoted", "stop_comment", "stop_literal",
+        "stop_nonwsp", "dot", "ldh", "hyphen", "expand"};
+    const size_t avail = size - i;
+    const unsigned valid = avail < 64 ? (unsigned)avail : 64;
+    unsigned char block[64];
+    memset(block, 0, sizeof block);
+    memcpy(block, data + i, valid);
+    safeaddr__block_masks m;
+    safeaddr__classify_scalar(block, valid, &m);
+    uint64_t want[SAFEADDR__CACHED_MASKS], got[SAFEADDR__CACHED_MASKS];
+    safeaddr__cache_from(&m, valid, want);
+    for (size_t k = 0; k < kernel_count; k++) {
+        memset(got, 0xA5, sizeof got);
+        cache_fns[k](data + i, avail, got);
+        for (int j = 0; j < SAFEADDR__CACHED_MASKS; j++)
+            FZ_CHECK(got[j] == want[j],
+                     "block at %zu, avail %zu: cache kernel %s %s = "
+                     "%#018llx, oracle %#018llx",
+                     i, avail, kernel_names[k], names[j],
+                     (unsigned long long)got[j],
+                     (unsigned long long)want[j]);
+    }
+}
+
 /* The input cut into blocks from offset `start` on. */
 static void check_tiling(const uint8_t *data, size_t size, size_t start)
 {
     size_t i = start;
+    for (size_t c = start; c < size; c += 64)
+        check_cache(data, size, c);
     for (; i < size && size - i >= 64; i += 64)
         check_block(data + i, 64, i);
     if (i < size) {

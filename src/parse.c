@@ -1922,13 +1922,15 @@ fast_read_at(safeaddr_iter *it, safeaddr_item *item, size_t pos0, size_t p,
  *     local@domain      Display Name <local@domain>      "Name" <a@b>    <>
  * with ASCII dot-atoms; display names of atoms (UTF-8 included), quoted
  * strings with printable quoted-pairs and obs-phrase dots; WSP and folds
- * between the parts; one plain comment after the address; then ',' ';' or
- * the end. It does what safeaddr_next's general loop does for such an
- * element (CFWS, parse_element, after_element, the counters and check.c's
- * diagnostics), and for the end of a field with nothing to report.
- * Anything else - a word or an address longer than a block, nested
- * comments, controls, invalid UTF-8, obsolete routes, groups, a limit,
- * every error - returns FAST_NO with the iterator's reading untouched
+ * between the parts and inside the angle brackets; comments in the name
+ * and after the address; quoted and UTF-8 local parts, obsolete routes,
+ * domain literals, addr-specs read from two blocks; group starts and
+ * ends; then ',' ';' or the end. It does what safeaddr_next's general
+ * loop does for such an element (CFWS, parse_element, after_element, the
+ * counters and check.c's diagnostics), and for the end of a field with
+ * nothing to report. Anything else - a word or a local part longer than
+ * a block, comments inside the brackets, controls, invalid UTF-8, a
+ * limit, every error - returns FAST_NO with the iterator's reading untouched
  * (only its block cache may have moved), and the general reading takes
  * the element from its first byte: the fast path never changes a result
  * (tests/test_fast_paths.c, fuzz/fuzz_parse.c). */

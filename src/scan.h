@@ -3,15 +3,22 @@
  *
  * The only per-ISA code in safeaddr is a pure function that turns 64 input
  * bytes into bit masks, one bit per byte (bit i = byte i of the block).
- * Everything stateful lives in portable C in lex.c, which asks "where is the
- * next byte with property P at or after pos" and gets the answer from these
- * masks with count-trailing-zeros. The scalar kernel (scan_scalar.c) is the
- * reference: every other kernel must give bit-identical masks for every
- * block and every valid length (tests/test_scan.c checks it exhaustively).
+ * Everything stateful lives in portable C in lex.c and parse.c, which ask
+ * "where is the next byte with property P at or after pos" and get the
+ * answer from these masks with count-trailing-zeros. The scalar kernel
+ * (scan_scalar.c) is the reference: every other kernel must give
+ * bit-identical masks for every block and every valid length
+ * (tests/test_scan.c checks it exhaustively).
  *
- * Tail rule (never read past buf+len): the caller copies a partial last block
- * into a zeroed 64-byte buffer and passes valid = number of real bytes; a
- * kernel must clear every bit at or above `valid` in every mask.
+ * Each kernel has two entry points. The classifier gives the fifteen
+ * class masks of one block (the tests compare them class by class); the
+ * cache kernel gives the nine masks the iterator caches, the stop sets
+ * joined from those classes, straight from the input (safeaddr__cache_fn
+ * below). Tail rule (never read past buf+len): the classifier reads
+ * exactly 64 bytes, so its caller copies a partial last block into a
+ * zeroed 64-byte buffer and passes valid = number of real bytes; the
+ * cache kernel takes the input and its length and keeps to the rule
+ * itself. Either must clear every bit at or above `valid` in every mask.
  */
 #ifndef SAFEADDR_SCAN_H
 #define SAFEADDR_SCAN_H

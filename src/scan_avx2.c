@@ -232,14 +232,18 @@ cache_avx2(const unsigned char *block, unsigned valid, uint64_t *out)
 void safeaddr__cache_avx2(const unsigned char *src, size_t avail,
                           uint64_t *out)
 {
-    if (avail >= 64) {
-        cache_avx2(src, 64, out);
-    } else {
-        /* the kernel loads 64 bytes: a short block is copied first */
-        unsigned char tail[64];
+    /* the kernel loads 64 bytes: a short block is copied first. One
+     * inlined kernel body for both cases keeps the frame small and the
+     * same whatever the input's length (tests/check_linear.sh) */
+    unsigned char tail[64];
+    const unsigned char *block = src;
+    unsigned valid = 64;
+    if (avail < 64) {
         safeaddr__copy_short(tail, src, avail);
-        cache_avx2(tail, (unsigned)avail, out);
+        block = tail;
+        valid = (unsigned)avail;
     }
+    cache_avx2(block, valid, out);
 }
 #else
 

@@ -108,16 +108,13 @@ void safeaddr__classify_avx512(const unsigned char *block, unsigned valid,
 void safeaddr__cache_avx512(const unsigned char *src, size_t avail,
                             uint64_t *out)
 {
+    /* one masked load whatever the length (all bytes when avail >= 64) */
+    const unsigned valid = avail < 64 ? (unsigned)avail : 64;
+    const __m512i x = _mm512_maskz_loadu_epi8(
+        (__mmask64)safeaddr__low_bits(valid), (const void *)src);
     safeaddr__block_masks m;
-    if (avail >= 64) {
-        classify_avx512(_mm512_loadu_si512((const void *)src), 64, &m);
-        safeaddr__cache_from(&m, 64, out);
-    } else {
-        const __mmask64 keep = (__mmask64)safeaddr__low_bits((unsigned)avail);
-        classify_avx512(_mm512_maskz_loadu_epi8(keep, (const void *)src),
-                       (unsigned)avail, &m);
-        safeaddr__cache_from(&m, (unsigned)avail, out);
-    }
+    classify_avx512(x, valid, &m);
+    safeaddr__cache_from(&m, valid, out);
 }
 #else
 

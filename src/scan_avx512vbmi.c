@@ -185,8 +185,6 @@ void safeaddr__classify_avx512vbmi(const unsigned char *block, unsigned valid,
     classify_avx512vbmi(_mm512_loadu_si512((const void *)block), valid, out);
 }
 
-/* A short block is loaded under a byte mask: the bytes past avail are
- * zero in the register and never read from memory (scan.h). */
 /* The cached masks from the same two lookups: a stop set that is a
  * union of table B classes is one vptestmb against the union of their
  * bits (vptestmb sets a bit where class AND constant is non-zero), so
@@ -219,16 +217,16 @@ cache_avx512vbmi(__m512i x, unsigned valid, uint64_t *out)
     out[SAFEADDR__MASK_EXPAND] = vbmi_class_mask(ascii, a, k[VB_BIT5]);
 }
 
+/* A short block is loaded under a byte mask: the bytes past avail are
+ * zero in the register and never read from memory (scan.h). */
 void safeaddr__cache_avx512vbmi(const unsigned char *src, size_t avail,
                                 uint64_t *out)
 {
-    if (avail >= 64) {
-        cache_avx512vbmi(_mm512_loadu_si512((const void *)src), 64, out);
-    } else {
-        const __mmask64 keep = (__mmask64)safeaddr__low_bits((unsigned)avail);
-        cache_avx512vbmi(_mm512_maskz_loadu_epi8(keep, (const void *)src),
-                         (unsigned)avail, out);
-    }
+    /* one masked load whatever the length (all bytes when avail >= 64) */
+    const unsigned valid = avail < 64 ? (unsigned)avail : 64;
+    const __m512i x = _mm512_maskz_loadu_epi8(
+        (__mmask64)safeaddr__low_bits(valid), (const void *)src);
+    cache_avx512vbmi(x, valid, out);
 }
 #else
 

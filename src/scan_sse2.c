@@ -97,9 +97,11 @@ static inline __m128i expand16(__m128i x)
     return _mm_or_si128(_mm_or_si128(eq(x, '$'), eq(x, '`')), eq(x, '='));
 }
 
+/* The class masks into *out, or the cached masks (scan.h) into *cached:
+ * one of the two is NULL and folds away. */
 static inline __attribute__((always_inline)) void
 classify_sse2(const unsigned char *block, unsigned valid,
-              safeaddr__block_masks *out)
+              safeaddr__block_masks *out, uint64_t *cached)
 {
     const __m128i *in = (const __m128i *)(const void *)block;
     const __m128i x0 = _mm_loadu_si128(in);
@@ -134,6 +136,20 @@ classify_sse2(const unsigned char *block, unsigned valid,
     const uint64_t expand = CLASS_MASK(expand16);
 #undef BYTE_MASK
 #undef CLASS_MASK
+    if (cached) {
+        /* safeaddr__cache_from, on the masks before they are stored */
+        const uint64_t common = (bslash | ctl | high) & keep;
+        cached[SAFEADDR__STOP_ATOM] = non_atext & keep;
+        cached[SAFEADDR__STOP_QUOTED] = (dquote & keep) | common;
+        cached[SAFEADDR__STOP_COMMENT] = ((lparen | rparen) & keep) | common;
+        cached[SAFEADDR__STOP_LITERAL] = ((lbrack | rbrack) & keep) | common;
+        cached[SAFEADDR__STOP_NONWSP] = ~wsp & keep;
+        cached[SAFEADDR__MASK_DOT] = dot & keep;
+        cached[SAFEADDR__MASK_LDH] = ldh & keep;
+        cached[SAFEADDR__MASK_HYPHEN] = hyphen & keep;
+        cached[SAFEADDR__MASK_EXPAND] = expand & keep;
+        return;
+    }
     out->non_atext = non_atext & keep;
     out->wsp = wsp & keep;
     out->dquote = dquote & keep;
@@ -155,23 +171,33 @@ classify_sse2(const unsigned char *block, unsigned valid,
 void safeaddr__classify_sse2(const unsigned char *block, unsigned valid,
                              safeaddr__block_masks *out)
 {
-    classify_sse2(block, valid, out);
+    classify_sse2(block, valid, out, NULL);
+}
+
+/* Out of line: inlined beside the copy of a short block, gcc spilled the
+ * vectors into a frame of almost a kilobyte, which made the stack depend
+ * on where in a field a block had to be classified (check_linear.sh). */
+static __attribute__((noinline)) void
+cache_block_sse2(const unsigned char *block, unsigned valid, uint64_t *out)
+{
+    classify_sse2(block, valid, NULL, out);
 }
 
 void safeaddr__cache_sse2(const unsigned char *src, size_t avail,
                           uint64_t *out)
 {
-    safeaddr__block_masks m;
-    if (avail >= 64) {
-        classify_sse2(src, 64, &m);
-        safeaddr__cache_from(&m, 64, out);
-    } else {
-        /* the kernel loads 64 bytes: a short block is copied first */
-        unsigned char tail[64];
+    /* the kernel loads 64 bytes: a short block is copied first. One
+     * inlined kernel body for both cases keeps the frame small and the
+     * same whatever the input's length (tests/check_linear.sh) */
+    unsigned char tail[64];
+    const unsigned char *block = src;
+    unsigned valid = 64;
+    if (avail < 64) {
         safeaddr__copy_short(tail, src, avail);
-        classify_sse2(tail, (unsigned)avail, &m);
-        safeaddr__cache_from(&m, (unsigned)avail, out);
+        block = tail;
+        valid = (unsigned)avail;
     }
+    cache_block_sse2(block, valid, out);
 }
 #else
 
