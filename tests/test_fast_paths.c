@@ -119,8 +119,8 @@ static const char *const shapes[] = {
     "bounce-4293338-06e91126682c46a0-michael.sanchez-xn--mnchen-3yaa@",
     "bounce-4293338-06e91126682c46a0-michael.sanchez-xn--mnchen-3yaa@[192.0.2.1]",
     "bounce-4293338-06e91126682c46a0-michael.sanchez-xn--mnchen-3yaa@b\xc3\xa9.example",
-    "bounce-4293338-06e91126682c46a0-michael.sanchez-xn--mnchen-3yaa@"
-    "a-domain-of-more-than-sixty-three-bytes.that-does-not-fit.example.org",
+    ("bounce-4293338-06e91126682c46a0-michael.sanchez-xn--mnchen-3yaa@"
+     "a-domain-of-more-than-sixty-three-bytes.that-does-not-fit.example.org"),
     "\"bounce 4293338 06e91126682c46a0 michael sanchez xn--mnchen\"@bounces.example",
     "jos\xc3\xa9-4293338-06e91126682c46a0-michael.sanchez=xn--mnchen@bounces.example",
     "$bounce-4293338-06e91126682c46a0-michael.sanchez=xn--mnchen-3ya@bounces.example",
