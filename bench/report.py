@@ -359,12 +359,15 @@ def main(argv):
 
     # ---- scanner
     w("### Scanner stage vs bare classify pass (MB/s, median)\n")
-    w("classify/K: kernel K alone over every 64-byte block of every field "
-      "(the tail copied into a zeroed block, as src/lex.c does), the ceiling "
+    w("classify/K: kernel K's classifier alone over every 64-byte block of "
+      "every field (the fifteen class masks; the tail copied into a zeroed "
+      "block, as the classifier's contract asks: src/scan.h), the ceiling "
       "for any scanner. scan/K: the scanner stage alone as the parser drives "
       "it, with no grammar: safeaddr_iter_init, then every block classified "
-      "once into the iterator's block cache (safeaddr__load_block: kernel, "
-      "tail copy, the nine cached masks) and a count-trailing-zeros walk "
+      "once into the iterator's block cache (safeaddr__load_block: K's cache "
+      "kernel, which copies a short last block or, on AVX-512, loads it "
+      "under a byte mask, and writes the nine cached masks) and a "
+      "count-trailing-zeros walk "
       "over its stops (bytes neither atext nor '.'), one step a stop, as "
       "the element fast path reads them. The ratios divide "
       "the cost of scan/K by that of classify/K on the same bytes, by time "

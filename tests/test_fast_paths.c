@@ -415,3 +415,38 @@ Test(fast_paths, the_end_of_a_field)
             compare_both_ways(buf, len);
         }
 }
+
+/* The parts fast_read reads inside the angle brackets - WSP and folds
+ * after '<' and before '>', an obsolete route, a domain literal, a domain
+ * read from a block at the '@' - at every position against the end of the
+ * block that holds the element's start: a display name of n bytes puts
+ * them 0..70 bytes into it, so each part in turn runs past the block and
+ * is read again from a moved one. */
+Test(fast_paths, angle_parts_at_block_edges, .timeout = 300)
+{
+    static const char *const tails[] = {
+        " <   a@b.example   >", " <\r\n a@b.example\r\n >",
+        " <@r1.example,@r2.example:a@b.example>",
+        " <  @r1.example,@r2.example:a@b.example  >",
+        " <a@[192.0.2.1]>", " <  a@[192.0.2.1]  >",
+        " <bounce-4293338-06e91126682c46a0-michael.sanchez@bounces.example>",
+        " <@r.example:bounce-4293338-06e91126682c46a0-m.sanchez@bounces.example>",
+    };
+    char buf[256];
+    size_t compared = 0;
+    for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++)
+        for (size_t n = 1; n <= 70; n++) {
+            /* words of at most 9 bytes: no word is longer than a block */
+            size_t len = 0;
+            for (size_t i = 0; i < n; i++)
+                buf[len++] = i % 10 == 9 ? ' ' : (char)('a' + i % 7);
+            const size_t tl = strlen(tails[t]);
+            memcpy(buf + len, tails[t], tl);
+            len += tl;
+            compared += compare_both_ways(buf, len);
+            /* and followed by another element */
+            memcpy(buf + len, ", x@y.example", 13);
+            compared += compare_both_ways(buf, len + 13);
+        }
+    cr_expect_eq(compared, 25u * 2u * 70u * (sizeof tails / sizeof tails[0]));
+}
