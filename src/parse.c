@@ -951,6 +951,20 @@ static inline int win_gap(const window *w, unsigned *rp, size_t *line_start)
     return FAST_DONE;
 }
 
+/* win_angle_gap - win_gap for the WSP and folds just inside '<' or before
+ * '>' at *rp, if there are any; FAST_SHORT (or FAST_NO at the end of the
+ * input) when they run to the end of the block. */
+static inline int win_angle_gap(const window *w, unsigned *rp,
+                                size_t *line_start)
+{
+    const unsigned r = *rp;
+    if (r >= w->valid ||
+        (w->b[r] != ' ' && w->b[r] != '\t' && w->b[r] != '\r'))
+        return FAST_DONE;
+    const int rc = win_gap(w, rp, line_start);
+    return rc == FAST_DONE && *rp >= w->valid ? win_out(w) : rc;
+}
+
 /* win_comment - the end of the comment whose '(' is at r (RFC 5322 3.2.2:
  * ctext and nested comments, at most max_comment_depth deep, as the
  * lexer's skip_comment counts them), 0 if it holds a quoted-pair, a
@@ -1649,14 +1663,9 @@ address:;
         line_start = line_address;
         if (open != WIN_NONE) {
             unsigned q = (unsigned)(open + 1 - w->base);
-            if (q < w->valid && (w->b[q] == ' ' || w->b[q] == '\t' ||
-                                 w->b[q] == '\r')) {
-                rc = win_gap(w, &q, &line_start);
-                if (rc == FAST_NO)
-                    return FAST_NO;
-                if (rc == FAST_DONE && q >= w->valid)
-                    rc = win_out(w);
-            }
+            rc = win_angle_gap(w, &q, &line_start);
+            if (rc == FAST_NO)
+                return FAST_NO;
             /* an obsolete route, "<@r1.example,@r2.example:a@b.c>"
              * (RFC 5322 4.4 obs-route): hops of ASCII dot-atoms, no
              * CFWS, no empty elements; the rest is the token reader's */
@@ -1767,14 +1776,9 @@ address:;
         /* e < valid, or the block ends with the input (win_dot_atom
          * answers WIN_PAST otherwise) */
         if (rc == FAST_DONE && open != WIN_NONE) {
-            if (e < w->valid && (w->b[e] == ' ' || w->b[e] == '\t' ||
-                                 w->b[e] == '\r')) {
-                rc = win_gap(w, &e, &line_start);
-                if (rc == FAST_NO)
-                    return FAST_NO;
-                if (rc == FAST_DONE && e >= w->valid)
-                    rc = win_out(w);
-            }
+            rc = win_angle_gap(w, &e, &line_start);
+            if (rc == FAST_NO)
+                return FAST_NO;
             if (rc == FAST_DONE) {
                 if (win_byte(w, e) != '>')
                     return FAST_NO;
