@@ -677,7 +677,7 @@ int main(int argc, char **argv)
                    : parsers[i].kind == P_SAFEADDR
                        ? "safeaddr_iter_init + safeaddr_next"
                    : parsers[i].kind == P_SCAN
-                       ? "safeaddr__next_stop over every non-atext byte"
+                       ? "block cache (safeaddr__load_block) + ctz walk over its stops"
                        : "safeaddr__classifier() over 64-byte blocks");
         if (unavailable[0])
             printf("# unavailable:%s\n", unavailable);
