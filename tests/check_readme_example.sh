@@ -16,7 +16,9 @@ san=""
 case "$BUILD" in *asan*) san="-fsanitize=address,undefined" ;; esac
 ${CC:-cc} -std=c11 -Wall -Wextra -Werror $san -Iinclude tests/readme_example.c \
     "$BUILD/libsafeaddr.a" -o "$tmp/example"
-"$tmp/example" > "$tmp/out"
+# RUNNER: how to run a binary of the build's machine (tests/portable.sh
+# sets it to qemu-user for the foreign targets; empty here)
+${RUNNER:-} "$tmp/example" > "$tmp/out"
 printf 'Doe, Jane <jane@example.org>\n <bob@example.net>\n' > "$tmp/want"
 if ! cmp -s "$tmp/out" "$tmp/want"; then
     echo "FAIL: README example printed:"; cat "$tmp/out"; exit 1

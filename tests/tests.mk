@@ -44,3 +44,11 @@ check-clang: check-deps
 	$(MAKE) --no-print-directory CC=clang BUILD=build/clang all tests
 	@set -e; for t in build/clang/tests/test_*; do timeout 900 $$t --jobs=2; done
 CHECK_EXTRA += check-clang
+
+# The data-driven suites and the fuzz replays built for other machines:
+# 32-bit x86, 64-bit ARM and big-endian s390x, the last two under
+# qemu-user (tests/portable.sh says what each one proves).
+.PHONY: check-portable
+check-portable: check-deps
+	sh tests/portable.sh
+CHECK_EXTRA += check-portable
