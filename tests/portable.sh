@@ -21,8 +21,9 @@
 # (build/fuzz-seeds: the external cases, hostile inputs, crackaddr
 # references and regression files), which check the harnesses'
 # properties, the fast reading against the reference reading among them.
-# The Criterion suites are not run: Criterion is packaged for the native
-# architecture only.
+# The Criterion suites are not run: Debian's Criterion packages for two
+# architectures cannot be installed side by side (libcriterion-dev:i386
+# removes the amd64 one that make check needs).
 #
 # The toolchains come from Debian: gcc-multilib, gcc-aarch64-linux-gnu,
 # gcc-s390x-linux-gnu, qemu-user (installed when missing, as root;
