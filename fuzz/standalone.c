@@ -14,7 +14,11 @@
  * This is the "standalone fuzz target" an MTA build or an OSS-Fuzz style
  * setup can use without clang: every input is copied into a heap buffer
  * of exactly its size, so AddressSanitizer (gcc or clang) reports a read
- * one byte past the end.
+ * one byte past the end. A replayed input then runs twice more, against
+ * pages the process may not touch: ending at the last byte before one,
+ * and starting at the first byte after one. There a read outside the
+ * input faults without any sanitizer, which is how the builds for other
+ * machines (tests/portable.sh, under qemu-user, with no ASan) prove it.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,6 +50,36 @@ static void run_one(const unsigned char *p, size_t n)
     LLVMFuzzerTestOneInput(copy, n);
     free(copy);
     replayed++;
+}
+
+/* run_guarded - the input against a no-access page at either end: its
+ * last byte just before one, then its first byte just after one (a read
+ * past the end, or before the start, faults). */
+static void run_guarded(const unsigned char *p, size_t n)
+{
+    const long page_size = sysconf(_SC_PAGESIZE);
+    const size_t page = page_size > 0 ? (size_t)page_size : 4096;
+    /* n <= 1 GiB (read_all), so neither sum can wrap */
+    const size_t span = (n + page - 1) / page * page;
+    const size_t total = span + 2 * page;
+    unsigned char *m = (unsigned char *)mmap(NULL, total,
+                                             PROT_READ | PROT_WRITE,
+                                             MAP_PRIVATE | MAP_ANONYMOUS,
+                                             -1, 0);
+    if (m == MAP_FAILED || mprotect(m, page, PROT_NONE) != 0 ||
+        mprotect(m + page + span, page, PROT_NONE) != 0) {
+        fprintf(stderr, "standalone: guard pages: %s\n", strerror(errno));
+        exit(2);
+    }
+    unsigned char *at_end = m + page + span - n;
+    if (n)
+        memcpy(at_end, p, n);
+    LLVMFuzzerTestOneInput(at_end, n);
+    unsigned char *at_start = m + page;
+    if (n)
+        memcpy(at_start, p, n);
+    LLVMFuzzerTestOneInput(at_start, n);
+    munmap(m, total);
 }
 
 /* read_all - the whole stream into a growing heap buffer. */
@@ -102,6 +137,7 @@ static int replay_file(const char *path)
         fflush(stderr);
     }
     run_one(data, n);
+    run_guarded(data, n);
     free(data);
     return 0;
 }
