@@ -25,9 +25,10 @@
 # architectures cannot be installed side by side (libcriterion-dev:i386
 # removes the amd64 one that make check needs).
 #
-# The toolchains come from Debian: gcc-multilib, gcc-aarch64-linux-gnu,
-# gcc-s390x-linux-gnu, qemu-user (installed when missing, as root;
-# otherwise the target fails with what is missing).
+# The toolchains come from Debian: gcc-N-multilib (N: gcc's major
+# version), gcc-aarch64-linux-gnu, gcc-s390x-linux-gnu, qemu-user
+# (installed when missing, as root; otherwise the run fails and says what
+# is missing).
 set -u
 [ $# -gt 0 ] || set -- i386 aarch64 s390x
 MAKE=${MAKE:-make}
@@ -36,9 +37,12 @@ limit=${SUITE_TIMEOUT:-900}
 need=""
 for t in "$@"; do
     case $t in
-    i386) echo 'int main(void) { return 0; }' |
-              ${CC:-gcc} -m32 -x c - -o /dev/null >/dev/null 2>&1 ||
-              need="$need gcc-multilib" ;;
+    i386) # gcc-N-multilib, not gcc-multilib: that one conflicts with the
+          # cross compilers in Debian 12 (installing them removes it)
+          printf '#include <errno.h>\nint main(void) { return errno; }\n' |
+              ${CC:-gcc} -m32 -idirafter /usr/include/x86_64-linux-gnu \
+                  -x c - -o /dev/null >/dev/null 2>&1 ||
+              need="$need gcc-$(gcc -dumpversion | cut -d. -f1)-multilib" ;;
     aarch64) command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 ||
                  need="$need gcc-aarch64-linux-gnu"
              command -v qemu-aarch64 >/dev/null 2>&1 || need="$need qemu-user" ;;
