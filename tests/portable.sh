@@ -119,7 +119,7 @@ for t in "$@"; do
     fi
     kernels=$("$build/safeaddr" --list-kernels 2>/dev/null) || kernels=""
     [ -n "$kernels" ] || { record "$t:--list-kernels" 1; continue; }
-    echo "== portable $t: $("$build/safeaddr" --version); kernels: $kernels"
+    echo "== portable $t: $("$build/safeaddr" --version); kernels:" $kernels
     for k in $kernels; do
         for s in tests/check_*.sh; do
             case $s in
@@ -140,10 +140,15 @@ for t in "$@"; do
         for h in "$build"/fuzz/replay-*; do
             case $h in *.real) continue ;; esac
             seeds=build/fuzz-seeds/${h##*/replay-}
-            [ -d "$seeds" ] || continue
             name="$t:$(basename "$h")[$k]"
             out=$(SAFEADDR_ISA=$k timeout "$limit" "$h" "$seeds" 2>&1)
             rc=$?
+            # a replay of nothing proves nothing: no seeds is a failure
+            case $out in
+            *"replayed 0 input"*|"") rc=1 ;;
+            *"replayed "*) ;;
+            *) rc=1 ;;
+            esac
             [ $rc -ne 0 ] && printf '%s\n' "$out"
             echo "== portable $name: $(printf '%s\n' "$out" | tail -n 1)"
             record "$name" $rc
