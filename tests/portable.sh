@@ -13,11 +13,11 @@
 #            may hide in the masks, the tables or the CLI
 #
 # For each target: the library, the CLI and the fuzz harnesses' replay
-# drivers are built into build/cross-TARGET with -Werror; then every
-# tests/check_*.sh runs against that build (BUILD=build/cross-TARGET), as
-# run-suite.sh runs them on the native build, except check_linear.sh
-# under qemu (valgrind counts instructions of native binaries only; i386
-# runs it); then the replay drivers run over the seed corpora
+# drivers are built into build/cross-TARGET with -Werror; then
+# tests/run-suite.sh runs every tests/check_*.sh against that build once
+# per kernel, as on the native build (check_linear.sh stands down under
+# qemu: valgrind counts native instructions only; i386 runs it); then the
+# replay drivers run over the seed corpora
 # (build/fuzz-seeds: the external cases, hostile inputs, crackaddr
 # references and regression files), which check the harnesses'
 # properties, the fast reading against the reference reading among them.
@@ -120,23 +120,12 @@ for t in "$@"; do
     kernels=$("$build/safeaddr" --list-kernels 2>/dev/null) || kernels=""
     [ -n "$kernels" ] || { record "$t:--list-kernels" 1; continue; }
     echo "== portable $t: $("$build/safeaddr" --version); kernels:" $kernels
+    # the data-driven suites once per kernel, as on the native build (no
+    # Criterion binaries were built, so run-suite.sh runs only scripts)
+    CC="$cc $cppflags" RUNNER="$run" SUITE_TIMEOUT=$limit \
+        sh tests/run-suite.sh "$build"
+    record "$t:suites" $?
     for k in $kernels; do
-        for s in tests/check_*.sh; do
-            case $s in
-            */check_linear.sh) [ -z "$run" ] || continue ;;
-            esac
-            name="$t:$(basename "$s" .sh)[$k]"
-            out=$(CC="$cc $cppflags" RUNNER="$run" BUILD=$build \
-                SAFEADDR_ISA=$k timeout "$limit" sh "$s" 2>&1)
-            rc=$?
-            if [ $rc -ne 0 ]; then
-                printf '%s\n' "$out"
-                echo "== portable $name: FAILED"
-            else
-                echo "== portable $name: $(printf '%s\n' "$out" | tail -n 1)"
-            fi
-            record "$name" $rc
-        done
         for h in "$build"/fuzz/replay-*; do
             case $h in *.real) continue ;; esac
             seeds=build/fuzz-seeds/${h##*/replay-}
