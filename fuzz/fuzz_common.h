@@ -72,7 +72,10 @@ static inline void fz_fail(const char *file, int line, const char *fmt, ...)
  * options, and advance *data and *size past them. Fewer than two bytes give
  * the defaults and consume what there is.
  *
- *   byte 0, bits 0-2  production: value % 5 + 1 (ADDRESS_LIST .. PATH)
+ *   byte 0, bits 0-2  production: 0-4 ADDRESS_LIST .. PATH, 5 ADDRESS,
+ *                     6 MAILBOX_LIST, 7 MAILBOX (6 and 7 as before
+ *                     SAFEADDR_ADDRESS was added, so old corpora keep
+ *                     their meaning; 5 was a second ADDRESS_LIST)
  *           bit 3     SAFEADDR_LENIENT
  *           bit 4     SAFEADDR_ACCEPT_LF
  *           bit 5     SAFEADDR_REQUIRE_DOMAIN
@@ -98,7 +101,11 @@ static inline void fz_take_options(const uint8_t **data, size_t *size,
         (*data)++;
         (*size)--;
     }
-    *production = (int)(b0 & 7u) % 5 + 1;
+    static const int production_of[8] = {
+        SAFEADDR_ADDRESS_LIST, SAFEADDR_MAILBOX_LIST, SAFEADDR_MAILBOX,
+        SAFEADDR_ADDR_SPEC,    SAFEADDR_PATH,         SAFEADDR_ADDRESS,
+        SAFEADDR_MAILBOX_LIST, SAFEADDR_MAILBOX};
+    *production = production_of[b0 & 7u];
     if (b0 & 0x08u)
         opts->flags |= SAFEADDR_LENIENT;
     if (b0 & 0x10u)
@@ -225,7 +232,8 @@ static inline void fz_check_item(const safeaddr_item *it, const char *buf,
             FZ_CHECK(it->angle.len == 0 && it->display.len == 0,
                      "addr-spec production returned a name-addr");
     } else {
-        FZ_CHECK(production == SAFEADDR_ADDRESS_LIST,
+        FZ_CHECK(production == SAFEADDR_ADDRESS_LIST ||
+                     production == SAFEADDR_ADDRESS,
                  "group item from production %d", production);
         FZ_CHECK(it->local.len == 0 && it->domain.len == 0 &&
                      it->angle.len == 0 && it->route.len == 0,
@@ -461,11 +469,21 @@ static inline void fz_iterate_as(const char *buf, size_t len, int production,
                  "error not sticky");
     } else {
         FZ_CHECK(group == SAFEADDR_NO_GROUP, "END inside an open group");
-        if (production != SAFEADDR_ADDRESS_LIST &&
-            production != SAFEADDR_MAILBOX_LIST)
+        if (production == SAFEADDR_ADDRESS) {
+            /* one mailbox, or one group: its start, members, end */
+            FZ_CHECK(r->count == 1 ||
+                         (r->count >= 2 &&
+                          r->items[0].kind == SAFEADDR_ITEM_GROUP_START &&
+                          r->items[r->count - 1].kind ==
+                              SAFEADDR_ITEM_GROUP_END),
+                     "address production gave %zu items, not one address",
+                     r->count);
+        } else if (production != SAFEADDR_ADDRESS_LIST &&
+                   production != SAFEADDR_MAILBOX_LIST) {
             FZ_CHECK(r->count == 1,
                      "single-address production %d gave %zu items",
                      production, r->count);
+        }
         /* END is sticky too. */
         safeaddr_error again;
         FZ_CHECK(safeaddr_next(&it, &item, &again) == SAFEADDR_NEXT_END,

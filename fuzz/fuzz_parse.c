@@ -167,6 +167,27 @@ static void expect_same_with(const char *buf, size_t len, int production,
     fz_run_free(&v);
 }
 
+/* A production accepts only what a wider one reads the same way. */
+static void expect_wider_reads_alike(const char *buf, size_t len,
+                                     int production, int wider_production,
+                                     const safeaddr_options *opts,
+                                     const fz_run *r)
+{
+    fz_run wider;
+    fz_iterate(buf, len, wider_production, opts, &wider);
+    const char *why = "";
+    size_t where = 0;
+    if (!fz_run_ok(&wider) || !fz_same_items(r, &wider, &why, &where)) {
+        fz_describe_run("narrow", r, buf);
+        fz_describe_run("wider", &wider, buf);
+        fz_fail(__FILE__, __LINE__,
+                "production %d accepts what %d reads differently (%s)",
+                production, wider_production,
+                fz_run_ok(&wider) ? why : "rejected");
+    }
+    fz_run_free(&wider);
+}
+
 static void check_variants(const char *buf, size_t len, int production,
                            const safeaddr_options *opts, const fz_run *r)
 {
@@ -211,24 +232,18 @@ static void check_variants(const char *buf, size_t len, int production,
         o.max_addresses = 0;
         expect_same_with(buf, len, production, &o, r, "a smaller limit");
     }
-    /* addr-spec within mailbox within mailbox-list within address-list
-     * (RFC 5322 3.4). */
+    /* addr-spec within mailbox within mailbox-list within address-list,
+     * and mailbox within address within address-list (RFC 5322 3.4). */
     if (production == SAFEADDR_ADDR_SPEC || production == SAFEADDR_MAILBOX ||
-        production == SAFEADDR_MAILBOX_LIST) {
-        fz_run wider;
-        fz_iterate(buf, len, production - 1, opts, &wider);
-        const char *why = "";
-        size_t where = 0;
-        if (!fz_run_ok(&wider) || !fz_same_items(r, &wider, &why, &where)) {
-            fz_describe_run("narrow", r, buf);
-            fz_describe_run("wider", &wider, buf);
-            fz_fail(__FILE__, __LINE__,
-                    "production %d accepts what %d reads differently (%s)",
-                    production, production - 1,
-                    fz_run_ok(&wider) ? why : "rejected");
-        }
-        fz_run_free(&wider);
-    }
+        production == SAFEADDR_MAILBOX_LIST)
+        expect_wider_reads_alike(buf, len, production, production - 1, opts,
+                                 r);
+    if (production == SAFEADDR_MAILBOX)
+        expect_wider_reads_alike(buf, len, production, SAFEADDR_ADDRESS, opts,
+                                 r);
+    if (production == SAFEADDR_ADDRESS)
+        expect_wider_reads_alike(buf, len, production, SAFEADDR_ADDRESS_LIST,
+                                 opts, r);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

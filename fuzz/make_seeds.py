@@ -26,10 +26,10 @@ import os
 import re
 import sys
 
-# kind -> option byte 0 giving that production (fz_take_options:
-# production = (b0 & 7) % 5 + 1)
+# kind -> option byte 0 giving that production (fz_take_options'
+# production_of table, fuzz/fuzz_common.h)
 PRODUCTION_BYTE = {"address-list": 0, "mailbox-list": 1, "mailbox": 2,
-                   "addr-spec": 3, "path": 4}
+                   "addr-spec": 3, "path": 4, "address": 5}
 LENIENT = 0x08
 ACCEPT_LF = 0x10
 SMALL_LIMITS = 0x40

@@ -275,9 +275,12 @@ SAFEADDR_API void safeaddr_options_init(safeaddr_options *opts);
 enum safeaddr_production {
     SAFEADDR_ADDRESS_LIST = 1, /* To, Cc, Bcc, Reply-To, From (RFC 6854)      */
     SAFEADDR_MAILBOX_LIST = 2, /* mailbox-list: no groups                     */
-    SAFEADDR_MAILBOX = 3,      /* exactly one mailbox (Sender)                */
+    SAFEADDR_MAILBOX = 3,      /* exactly one mailbox (RFC 5322 Sender)       */
     SAFEADDR_ADDR_SPEC = 4,    /* bare local@domain with CFWS, no name/angle  */
-    SAFEADDR_PATH = 5          /* Return-Path: angle-addr or <> (RFC 5322 3.6.7) */
+    SAFEADDR_PATH = 5,         /* Return-Path: angle-addr or <> (RFC 5322 3.6.7) */
+    SAFEADDR_ADDRESS = 6       /* exactly one address: a mailbox or a group
+                                  (RFC 5322 3.4 address; Sender since RFC
+                                  6854 2.1: sender = mailbox / address)   */
 };
 
 /* What an item is. Groups are kept as groups: a GROUP_START item, its
@@ -472,7 +475,9 @@ SAFEADDR_API int safeaddr_quote_local(const char *text, size_t text_len,
 enum safeaddr_field_kind {
     SAFEADDR_FIELD_OTHER = 0,   /* not an address field                  */
     SAFEADDR_FIELD_ADDRESS_LIST,/* From, Reply-To, To, Cc, Bcc, Resent-* */
-    SAFEADDR_FIELD_MAILBOX,     /* Sender, Resent-Sender                 */
+    SAFEADDR_FIELD_MAILBOX,     /* Sender, Resent-Sender: one address,
+                                   production SAFEADDR_ADDRESS (a mailbox,
+                                   or since RFC 6854 a group)            */
     SAFEADDR_FIELD_PATH         /* Return-Path                           */
 };
 

@@ -166,7 +166,7 @@ SAFEADDR_API int safeaddr_iter_init(safeaddr_iter *it, const char *buf,
     it->error_.offset = 0;
     if (!buf && len)
         return init_fail(it, err, SAFEADDR_E_PARAM, 0);
-    if (production < SAFEADDR_ADDRESS_LIST || production > SAFEADDR_PATH)
+    if (production < SAFEADDR_ADDRESS_LIST || production > SAFEADDR_ADDRESS)
         return init_fail(it, err, SAFEADDR_E_PARAM, 0);
     it->production_ = (uint32_t)production;
     if (opts) {

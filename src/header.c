@@ -110,8 +110,9 @@ static int name_is(safeaddr_span n, const char *lower)
 
 SAFEADDR_API int safeaddr_field_kind(safeaddr_span name, int *production)
 {
-    /* RFC 5322 3.6.2-3.6.3, 3.6.6, 3.6.7; From and Sender take groups
-     * since RFC 6854, so they are read as address lists. */
+    /* RFC 5322 3.6.2-3.6.3, 3.6.6, 3.6.7, with RFC 6854 2.1: From takes
+     * an address-list (groups included), Sender a single address, which
+     * may be a group (sender = "Sender:" (mailbox / address) CRLF). */
     static const char *const lists[] = {
         "from", "reply-to", "to", "cc", "bcc", "resent-from", "resent-to",
         "resent-cc", "resent-bcc"};
@@ -124,7 +125,7 @@ SAFEADDR_API int safeaddr_field_kind(safeaddr_span name, int *production)
             }
         if (name_is(name, "sender") || name_is(name, "resent-sender")) {
             kind = SAFEADDR_FIELD_MAILBOX;
-            prod = SAFEADDR_MAILBOX;
+            prod = SAFEADDR_ADDRESS;
         } else if (name_is(name, "return-path")) {
             kind = SAFEADDR_FIELD_PATH;
             prod = SAFEADDR_PATH;

@@ -2069,7 +2069,7 @@ static int parse_element(safeaddr_iter *it, safeaddr_item *item,
     }
 
     if (t.kind == SAFEADDR__TK_SPECIAL && t.ch == ':') {
-        if (prod != SAFEADDR_ADDRESS_LIST)
+        if (prod != SAFEADDR_ADDRESS_LIST && prod != SAFEADDR_ADDRESS)
             return fail(err, SAFEADDR_E_GROUP_NOT_ALLOWED, t.start);
         if (it->group_ != SAFEADDR_NO_GROUP)
             return fail(err, SAFEADDR_E_NESTED_GROUP, t.start); /* nesting-010 */
@@ -2153,11 +2153,16 @@ static inline int after_element(safeaddr_iter *it, safeaddr_item *item,
     return after_element_rest(it, item, source_end, had_angle, err);
 }
 
+/* single - whether the field may hold only the element it has: the
+ * productions of one mailbox, and SAFEADDR_ADDRESS outside its group (one
+ * mailbox, or one group whose members are a list). */
 static int single(const safeaddr_iter *it)
 {
     return it->production_ == SAFEADDR_MAILBOX ||
            it->production_ == SAFEADDR_ADDR_SPEC ||
-           it->production_ == SAFEADDR_PATH;
+           it->production_ == SAFEADDR_PATH ||
+           (it->production_ == SAFEADDR_ADDRESS &&
+            it->group_ == SAFEADDR_NO_GROUP);
 }
 
 static int stop(safeaddr_iter *it, safeaddr_error *err, int code, size_t off)
@@ -2195,7 +2200,7 @@ static int field_end(safeaddr_iter *it, safeaddr_item *item,
         it->group_ = SAFEADDR_NO_GROUP;
         return SAFEADDR_NEXT_ITEM;
     }
-    if (it->mailboxes_ == 0 && single(it))
+    if (it->elements_ == 0 && single(it))
         return stop(it, err, SAFEADDR_E_EMPTY_FIELD, it->len_);
     if (it->sep_) /* "a@b, " - display-name-006 */
         safeaddr__diag(it, NULL, SAFEADDR_D_OBS_EMPTY_ELEMENT_BIT, it->len_);
@@ -2258,7 +2263,7 @@ next_general(safeaddr_iter *it, safeaddr_item *item, safeaddr_error *err,
         const char c = it->buf_[pos];
         if (c == ',') {
             if (single(it))
-                return stop(it, err, it->mailboxes_
+                return stop(it, err, it->elements_
                                          ? SAFEADDR_E_MULTIPLE_ADDRESSES
                                          : SAFEADDR_E_EXPECTED_ADDRESS, pos);
             /* The ',' after an element is consumed with the element, so a
@@ -2285,12 +2290,15 @@ next_general(safeaddr_iter *it, safeaddr_item *item, safeaddr_error *err,
                 safeaddr__diag(it, NULL, SAFEADDR_D_OBS_EMPTY_ELEMENT_BIT, pos);
             it->sep_ = 0;
             if (it->pos_ < it->len_ && it->buf_[it->pos_] == ',') {
+                if (single(it)) /* SAFEADDR_ADDRESS: "g: a@b;, c@d" */
+                    return stop(it, err, SAFEADDR_E_MULTIPLE_ADDRESSES,
+                                it->pos_);
                 it->pos_++;
                 it->sep_ = 1;
             }
             return SAFEADDR_NEXT_ITEM;
         }
-        if (single(it) && it->mailboxes_ > 0)
+        if (single(it) && it->elements_ > 0)
             return stop(it, err, SAFEADDR_E_MULTIPLE_ADDRESSES, pos);
 
         int what = 0;

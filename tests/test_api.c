@@ -52,7 +52,8 @@ Test(api, parameters_are_checked)
     cr_expect_eq(safeaddr_iter_init(&it, NULL, 0, SAFEADDR_ADDRESS_LIST, NULL, &e),
                  SAFEADDR_OK, "NULL with length 0 is an empty field");
     cr_expect_eq(safeaddr_iter_init(&it, "a", 1, 0, NULL, &e), SAFEADDR_E_PARAM);
-    cr_expect_eq(safeaddr_iter_init(&it, "a", 1, 6, NULL, &e), SAFEADDR_E_PARAM);
+    cr_expect_eq(safeaddr_iter_init(&it, "a", 1, SAFEADDR_ADDRESS + 1, NULL, &e),
+                 SAFEADDR_E_PARAM);
     safeaddr_options_init(&o);
     o.flags = 0x8000;
     cr_expect_eq(safeaddr_iter_init(&it, "a", 1, SAFEADDR_ADDRESS_LIST, &o, &e),

@@ -17,6 +17,7 @@
 #define MB SAFEADDR_MAILBOX
 #define AS SAFEADDR_ADDR_SPEC
 #define PA SAFEADDR_PATH
+#define AD SAFEADDR_ADDRESS
 #define LEN (-1L)
 #define ANY (-2)
 
@@ -186,6 +187,22 @@ static const row rows[] = {
     OKP(" <a@example.com> ", PA, 0, 1, "", "a", "example.com", 0),
     ERRP("a@example.com", PA, 0, EXPECTED_ADDRESS, 0),
     ERRP("Name <a@example.com>", PA, 0, UNEXPECTED, 0),
+    /* RFC 5322 3.4 address = mailbox / group, alone: RFC 6854 2.1's Sender */
+    OKP("Name <a@example.com>", AD, 0, 1, "Name", "a", "example.com", 0),
+    OKP("Team: a@example.com, b@example.net;", AD, 0, 2, "", "a", "example.com", 0),
+    OKP("undisclosed-recipients:;", AD, 0, 0, NULL, NULL, NULL, 0),
+    OKP("Team: a@example.com", AD, 0, 1, "", "a", "example.com", SAFEADDR_D_GROUP_UNTERMINATED),
+    OKP("Team: , a@example.com;", AD, 0, 1, "", "a", "example.com", SAFEADDR_D_OBS_EMPTY_ELEMENT),
+    ERRP("a@example.com, b@example.net", AD, 0, MULTIPLE_ADDRESSES, 13),
+    /*                 ^ 13 */
+    ERRP("Team: a@example.com;, b@example.net", AD, 0, MULTIPLE_ADDRESSES, 20),
+    /*                        ^ 20 */
+    ERRP("Team: a@example.com; b@example.net", AD, 0, TRAILING_JUNK, 21),
+    ERRP("A:; B:;", AD, 0, TRAILING_JUNK, 4),
+    ERRP("a@example.com;", AD, 0, SEMICOLON, 13),
+    ERRP("A: B: c@example.com;;", AD, 0, NESTED_GROUP, 4),
+    ERRP("", AD, 0, EMPTY_FIELD, 0),
+    ERRP(",a@example.com", AD, 0, EXPECTED_ADDRESS, 0),
     /* 3.2.2 folding, 2.2.3; bare CR and LF (header injection) */
     OK("a@example.com,\r\n b@example.net", 2, "", "a", "example.com", 0),
     OK("Joe\r\n Public <a@example.com>", 1, "Joe Public", "a", "example.com", 0),

@@ -44,7 +44,7 @@ static void exercise(const char *buf, size_t len)
 {
     static const unsigned flag_sets[] = {0, SAFEADDR_LENIENT | SAFEADDR_ACCEPT_LF,
                                          SAFEADDR_REQUIRE_DOMAIN};
-    for (int prod = SAFEADDR_ADDRESS_LIST; prod <= SAFEADDR_PATH; prod++) {
+    for (int prod = SAFEADDR_ADDRESS_LIST; prod <= SAFEADDR_ADDRESS; prod++) {
         for (size_t f = 0; f < sizeof flag_sets / sizeof flag_sets[0]; f++) {
             safeaddr_options o;
             safeaddr_options_init(&o);

@@ -43,6 +43,8 @@ Test(header, fields_until_the_empty_line)
     cr_assert_eq(safeaddr_header_next(msg, strlen(msg), &pos, &h, &e), SAFEADDR_NEXT_ITEM);
     cr_expect(span_is(h.name, "Sender"), "obs WSP before ':' (RFC 5322 4.5)");
     cr_expect_eq(h.kind, SAFEADDR_FIELD_MAILBOX);
+    /* one address, which RFC 6854 2.1 lets be a group */
+    cr_expect_eq(h.production, SAFEADDR_ADDRESS);
     cr_assert_eq(safeaddr_header_next(msg, strlen(msg), &pos, &h, &e), SAFEADDR_NEXT_END);
     cr_expect_str_eq(msg + pos, "To: body@not.header\r\n");
 }

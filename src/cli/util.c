@@ -18,6 +18,7 @@ int cli_production(const char *name, size_t len)
         {"mailbox", SAFEADDR_MAILBOX},
         {"addr-spec", SAFEADDR_ADDR_SPEC},
         {"path", SAFEADDR_PATH},
+        {"address", SAFEADDR_ADDRESS},
     };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (strlen(kinds[i].name) == len &&
