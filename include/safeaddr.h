@@ -15,7 +15,10 @@
  * Conventions, for every function below:
  *   - input is (pointer, length); no NUL terminator is needed and a NUL byte
  *     inside the input is an error at its offset;
- *   - a NULL pointer with a non-zero length is SAFEADDR_E_PARAM;
+ *   - a NULL pointer with a non-zero length is SAFEADDR_E_PARAM from the
+ *     calls that return an error code; safeaddr_next_comment and
+ *     safeaddr_field_kind, which return none, answer as for an empty span
+ *     (0, SAFEADDR_FIELD_OTHER);
  *   - functions that write text take (out, cap, &len) and never write more
  *     than cap bytes; when cap is too small they return SAFEADDR_E_NOSPACE
  *     and set len to the size needed (nothing is truncated silently);
@@ -68,7 +71,9 @@ typedef struct {
 
 /*
  * Error codes. One list, only ever appended to; values are explicit so they
- * stay stable across releases. X(NAME, value, "message").
+ * stay stable across releases. X(NAME, value, "message"). E_BAD_DISPLAY_NAME
+ * is reserved: no call of this version returns it (a malformed display name
+ * is reported by the error of the token where its reading stops).
  */
 #define SAFEADDR_ERROR_LIST(X)                                                 \
     X(OK, 0, "success")                                                        \
@@ -235,8 +240,11 @@ typedef void (*safeaddr_diag_fn)(void *ctx, unsigned bit, size_t offset);
 /* Flags */
 /* Recover from what real mail contains: an unterminated quoted string or
  * angle address at the very end, an unquoted ',' inside a display name
- * ("Doe, John <j@x>"). Every recovery sets a D_RECOVERED_* bit. Never
- * changes how a valid input is read. */
+ * ("Joe Foo, PhD <j@x>", in the list productions; "Doe, John <j@x>" stays
+ * two mailboxes, the first unqualified, since that reading is valid).
+ * Every recovery sets a D_RECOVERED_* bit. Also accepts "<user>" and a
+ * lone quoted string as an unqualified local part, with D_NO_DOMAIN.
+ * Never changes how a valid input is read. */
 #define SAFEADDR_LENIENT 0x0001u
 /* Accept LF + WSP as folding (mail stored with Unix line ends). A bare LF
  * not followed by WSP is still an error. */
@@ -325,8 +333,10 @@ typedef struct {
 
 /* ----------------------------------------------------------- streaming API */
 
-/* Iterator state: plain data, on the caller's stack; no allocation, no
- * pointers to anything but the caller's input. The fields are private:
+/* Iterator state: plain data, on the caller's stack; no allocation. It
+ * points only at the caller's input (a constant empty string for a NULL
+ * input of length 0), the library's scanner kernel, and the caller's
+ * on_diag and diag_ctx. The fields are private:
  * their names and meaning may change in any release (the size only grows
  * in a major release). */
 typedef struct {
@@ -373,7 +383,8 @@ SAFEADDR_API int safeaddr_iter_init(safeaddr_iter *it, const char *buf,
 
 /* safeaddr_next - the next item. Returns SAFEADDR_NEXT_ITEM with *item
  * filled, SAFEADDR_NEXT_END when the field is complete, or
- * SAFEADDR_NEXT_ERROR with *err filled. Errors are sticky. Items already
+ * SAFEADDR_NEXT_ERROR with *err filled (it == NULL: SAFEADDR_NEXT_ERROR,
+ * nothing written). Errors are sticky. Items already
  * returned are provisional until SAFEADDR_NEXT_END: a field with an error
  * anywhere is invalid as a whole (CVE-2023-27043: never act on the part of a
  * field before the error). Work per call is linear in the bytes consumed. */
@@ -392,7 +403,8 @@ SAFEADDR_API uint64_t safeaddr_iter_diag(const safeaddr_iter *it);
  * (if the field is valid) with *count set. If cap is too small returns
  * SAFEADDR_E_NOSPACE with *count = items needed (the field is parsed to the
  * end, so this is also a full validity check). field_diag (may be NULL)
- * receives safeaddr_iter_diag(). */
+ * receives safeaddr_iter_diag() when the field is valid (SAFEADDR_OK or
+ * SAFEADDR_E_NOSPACE), 0 after an error. */
 SAFEADDR_API int safeaddr_parse(const char *buf, size_t len, int production,
                                 const safeaddr_options *opts,
                                 safeaddr_item *items, size_t cap,
@@ -419,8 +431,9 @@ enum safeaddr_text_mode {
     /* local part or domain: CFWS dropped, quotes and quoted-pairs removed
      * (domain literals keep their brackets) */
     SAFEADDR_TEXT_ADDR = 2,
-    /* comment text: the span must be "(...)"; outer parentheses, quoted-
-     * pairs and folding removed, nested parentheses kept */
+    /* comment text, of a span such as safeaddr_next_comment gives: outer
+     * parentheses (when the span has them), quoted-pairs and folding
+     * removed, nested parentheses kept */
     SAFEADDR_TEXT_COMMENT = 3
 };
 
@@ -466,7 +479,8 @@ SAFEADDR_API int safeaddr_quote_phrase(const char *text, size_t text_len,
                                        char *out, size_t cap, size_t *len);
 
 /* safeaddr_quote_local - external form of a local-part text: a dot-atom
- * when it is one, else a quoted string (Postfix quote_822_local). */
+ * when it is one, else a quoted string (Postfix quote_822_local). Text
+ * containing NUL, CR or LF is SAFEADDR_E_PARAM, as for quote_phrase. */
 SAFEADDR_API int safeaddr_quote_local(const char *text, size_t text_len,
                                       char *out, size_t cap, size_t *len);
 
@@ -496,9 +510,12 @@ typedef struct {
  * with *out filled and *pos advanced; SAFEADDR_NEXT_END at the empty line
  * that ends the header (then *pos is the first byte of the body) or at the
  * end of the input; SAFEADDR_NEXT_ERROR with *err for a line that is not a
- * field (no ':' or a space in the name: E_BAD_HEADER at its first byte) or
- * a NUL (E_NUL). After an error *pos is moved past the bad line so the
- * caller can report it and go on. */
+ * field (no ':', or a byte in the name that is not printable ASCII, such as
+ * a space inside it: E_BAD_HEADER at its first byte; white space between
+ * the name and the ':' is obs syntax and accepted, RFC 5322 4.5.3) or a NUL
+ * (E_NUL). After such an error *pos is moved past the bad line and its
+ * continuation lines, so the caller can report it and go on; after
+ * SAFEADDR_E_PARAM it is not moved. */
 SAFEADDR_API int safeaddr_header_next(const char *buf, size_t len,
                                       size_t *pos, safeaddr_header *out,
                                       safeaddr_error *err);
@@ -517,8 +534,10 @@ SAFEADDR_API int safeaddr_unfold(safeaddr_span value, char *out, size_t cap,
 /* safeaddr_kernel_name - the block classifier in use: "scalar", "sse2",
  * "avx2", "avx512" (AVX-512 F+BW+VL) or "avx512vbmi" (the same with VBMI
  * table lookups). Chosen once, on first use, from the CPU (and from the
- * SAFEADDR_ISA environment variable, which is ignored in set-user-ID and
- * set-group-ID programs). */
+ * SAFEADDR_ISA environment variable: "scalar", "sse2", "avx2", "avx512"
+ * or "avx512vbmi", ignored when unknown or unsupported, in set-user-ID and
+ * set-group-ID programs, and where the C library cannot tell those apart,
+ * read at all only through secure_getenv). */
 SAFEADDR_API const char *safeaddr_kernel_name(void);
 
 /* safeaddr_kernels - names of the kernels this CPU supports, "scalar"
