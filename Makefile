@@ -115,6 +115,17 @@ $(PC): pkgconfig/safeaddr.pc.in Makefile
 	  -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	  $< > $@
 
+# One man3 name per public function, all links to safeaddr.3, which
+# documents them together: the names are read off the header's
+# SAFEADDR_API declarations (the return type may stand on its own line),
+# so a new function gets its page name without a list to keep
+# (tests/install-consumer.sh checks it against the exported symbols).
+paren := (
+MAN3_LINKS := $(sort $(shell awk '/^SAFEADDR_API/ { s = $$0; \
+  if (index(s, "$(paren)") == 0) { getline; s = s " " $$0 } \
+  if (match(s, /safeaddr_[a-z0-9_]*[$(paren)]/)) \
+    print substr(s, RSTART, RLENGTH - 1) }' include/safeaddr.h))
+
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
 	  $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGCONFIGDIR)
@@ -125,6 +136,11 @@ install: all
 	ln -sf $(SHARED_SONAME) $(DESTDIR)$(LIBDIR)/libsafeaddr.so
 	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/safeaddr
 	install -m 644 $(PC) $(DESTDIR)$(PKGCONFIGDIR)/safeaddr.pc
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+	install -m 644 src/man/safeaddr.1 $(DESTDIR)$(MANDIR)/man1/safeaddr.1
+	install -m 644 src/man/safeaddr.3 $(DESTDIR)$(MANDIR)/man3/safeaddr.3
+	for f in $(MAN3_LINKS); do \
+	  ln -sf safeaddr.3 $(DESTDIR)$(MANDIR)/man3/$$f.3 || exit 1; done
 	$(install_extra)
 
 uninstall:
@@ -132,11 +148,20 @@ uninstall:
 	  $(DESTDIR)$(LIBDIR)/libsafeaddr.a \
 	  $(DESTDIR)$(LIBDIR)/libsafeaddr.so.$(VERSION) \
 	  $(DESTDIR)$(LIBDIR)/$(SHARED_SONAME) $(DESTDIR)$(LIBDIR)/libsafeaddr.so \
-	  $(DESTDIR)$(BINDIR)/safeaddr $(DESTDIR)$(PKGCONFIGDIR)/safeaddr.pc
+	  $(DESTDIR)$(BINDIR)/safeaddr $(DESTDIR)$(PKGCONFIGDIR)/safeaddr.pc \
+	  $(DESTDIR)$(MANDIR)/man1/safeaddr.1 $(DESTDIR)$(MANDIR)/man3/safeaddr.3 \
+	  $(patsubst %,$(DESTDIR)$(MANDIR)/man3/%.3,$(MAN3_LINKS))
 	$(uninstall_extra)
 
 clean:
 	rm -rf build
+
+# The ABI description tests/abi-check.sh compares the library with; rewrite
+# it only for a change CHANGELOG.md records (see there).
+.PHONY: abi-baseline
+abi-baseline: $(SHARED_LIB)
+	abidw --headers-dir include --no-corpus-path --out-file src/safeaddr.abi \
+	  $(SHARED_LIB)
 
 # Each area keeps its own rules beside its sources.
 -include src/shim/shim.mk

@@ -3,8 +3,9 @@
 # way a Debian package build does (make install DESTDIR=... PREFIX=/usr),
 # then build and run a small consumer through pkg-config, shared and
 # --static; check that the installed .so exports only safeaddr_* and has
-# SONAME libsafeaddr.so.0 (reference/C-LIBRARY-CONVENTIONS.md); and that
-# make uninstall removes every installed file.
+# SONAME libsafeaddr.so.0 (reference/C-LIBRARY-CONVENTIONS.md); that the
+# manual pages are installed, one name per exported function, and pass
+# mandoc's lint; and that make uninstall removes every installed file.
 set -u
 make=${MAKE:-make}
 cc=${CC:-cc}
@@ -150,6 +151,29 @@ if [ -e "$so" ]; then
     say "$so: SONAME $soname, $n exported symbols, all safeaddr_*"
 else
     bad "no $so installed"
+fi
+
+# the manual: safeaddr(1), safeaddr(3) and a man3 name for every exported
+# function, each one the page that documents it (its NAME section), and
+# every page clean under mandoc's lint
+mandir=$stage/usr/share/man
+for page in man1/safeaddr.1 man3/safeaddr.3; do
+    if [ -f "$mandir/$page" ]; then
+        lint=$(mandoc -Tlint -W warning "$mandir/$page" 2>&1)
+        [ -z "$lint" ] || bad "mandoc -Tlint $page: $lint"
+    else
+        bad "no $mandir/$page installed"
+    fi
+done
+if [ -s "$tmp/exports" ] && [ -f "$mandir/man3/safeaddr.3" ]; then
+    pages=0
+    while read -r sym; do
+        [ -f "$mandir/man3/$sym.3" ] || bad "no man3 page for $sym"
+        grep -qxE "\\.Nm $sym( ,)?" "$mandir/man3/safeaddr.3" ||
+            bad "safeaddr(3) does not name $sym"
+        pages=$((pages + 1))
+    done <"$tmp/exports"
+    say "manual: safeaddr(1), safeaddr(3) and $pages function names, lint clean"
 fi
 
 # uninstall leaves no file behind

@@ -9,6 +9,8 @@ command -v valgrind >/dev/null 2>&1 || need="$need valgrind"
 command -v pkg-config >/dev/null 2>&1 || need="$need pkgconf"
 command -v clang >/dev/null 2>&1 || need="$need clang"
 [ -n "$(ls /usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] || need="$need libclang-rt-14-dev"
+command -v mandoc >/dev/null 2>&1 || need="$need mandoc"
+command -v abidiff >/dev/null 2>&1 || need="$need abigail-tools"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "install-deps: installing$need"

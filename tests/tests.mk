@@ -34,8 +34,9 @@ check-asan: check-deps
 	sh tests/run-suite.sh build/asan
 
 # make install into a staging tree, then build a consumer with pkg-config.
-check-install: all
+check-install: all check-deps
 	sh tests/install-consumer.sh
+	sh tests/abi-check.sh $(BUILD)
 
 # The build must also be warning-free (-Werror) with clang; its Criterion
 # suites run once, on the kernel dispatch picks.
