@@ -140,6 +140,12 @@ def field_seeds(w, hostile, external):
         if len(raw) <= 256:
             w.put("ext-small-" + eid,
                   bytes([b0 | SMALL_LIMITS, small_limit_byte(eid)]) + raw)
+        # the test data has no kind for one address (a mailbox or one
+        # group, RFC 6854's Sender): its mailboxes and groups read so too
+        if kind in ("mailbox", "address-list") and (kind == "mailbox" or
+                                                     b":" in raw):
+            w.put("ext-address-" + eid,
+                  bytes([PRODUCTION_BYTE["address"], 0]) + raw)
 
 
 def header_seeds(w, hostile, external, mails):
