@@ -4,8 +4,9 @@
 # then build and run a small consumer through pkg-config, shared and
 # --static; check that the installed .so exports only safeaddr_* and has
 # SONAME libsafeaddr.so.0 (reference/C-LIBRARY-CONVENTIONS.md); that the
-# manual pages are installed, one name per exported function, and pass
-# mandoc's lint; and that make uninstall removes every installed file.
+# manual pages are installed, one name per exported function, pass
+# mandoc's lint and declare each function as the header does; and that make
+# uninstall removes every installed file.
 set -u
 make=${MAKE:-make}
 cc=${CC:-cc}
@@ -175,6 +176,9 @@ if [ -s "$tmp/exports" ] && [ -f "$mandir/man3/safeaddr.3" ]; then
     done <"$tmp/exports"
     say "manual: safeaddr(1), safeaddr(3) and $pages function names, lint clean"
 fi
+# and its SYNOPSIS declares each function as the header does
+python3 tests/manual_synopsis.py include/safeaddr.h src/man/safeaddr.3 ||
+    bad "safeaddr(3)'s SYNOPSIS differs from include/safeaddr.h"
 
 # uninstall leaves no file behind
 if ! $make --no-print-directory -s uninstall DESTDIR="$stage" PREFIX=/usr >"$tmp/uninstall.log" 2>&1; then
