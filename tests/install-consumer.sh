@@ -179,6 +179,9 @@ fi
 # and its SYNOPSIS declares each function as the header does
 python3 tests/manual_synopsis.py include/safeaddr.h src/man/safeaddr.3 ||
     bad "safeaddr(3)'s SYNOPSIS differs from include/safeaddr.h"
+# and safeaddr(1)'s the options the installed command's --help lists
+python3 tests/manual_options.py "$stage/usr/bin/safeaddr" src/man/safeaddr.1 ||
+    bad "safeaddr(1)'s SYNOPSIS differs from safeaddr --help"
 
 # uninstall leaves no file behind
 if ! $make --no-print-directory -s uninstall DESTDIR="$stage" PREFIX=/usr >"$tmp/uninstall.log" 2>&1; then
