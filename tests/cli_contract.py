@@ -85,7 +85,9 @@ def test_check_protocol(cli):
              b"addr-spec\tbad\\qescape",                   # bad escape
              b"addr-spec\t\\x22a\\\\\\\\b\\x22@example.com",  # "a\\b"@example.com
              b"address-list\ta@b.example\\r\\n c@d.example",  # CRLF+SP folding, no comma
-             b"address-list\t(\\x00)a@b.example"]
+             b"address-list\t(\\x00)a@b.example",
+             b"address\tg: a@b.example, c@d.example;",     # one group
+             b"address\ta@b.example, c@d.example"]         # two addresses
     rc, out, err = run(cli, ["check"], b"".join(l + b"\n" for l in lines))
     res = json_lines(out, "check")
     expect(len(res) == len(lines), "check: %d lines in, %d out" % (len(lines), len(res)))
@@ -111,6 +113,12 @@ def test_check_protocol(cli):
            "folded list without comma: %r" % res[6])
     expect(res[7].get("ok") is False and res[7].get("code") == "E_NUL" and
            res[7].get("offset") == 1, "NUL in a comment: %r" % res[7])
+    expect(res[8].get("kind") == "address" and res[8].get("ok") is True and
+           [a["group"] for a in res[8]["addresses"]] == ["g", "g"],
+           "address kind, one group: %r" % res[8])
+    expect(res[9].get("ok") is False and
+           res[9].get("code") == "E_MULTIPLE_ADDRESSES" and
+           res[9].get("offset") == 11, "address kind, two: %r" % res[9])
     rc, out, _ = run(cli, ["check"], b"address-list\ta@b.example\n")
     expect(rc == 0, "check with every line accepted: want status 0")
     rc, out, _ = run(cli, ["check"], b"")
@@ -226,6 +234,20 @@ def test_headers(cli):
         expect(got == want, "headers CRLF message: want %r, got %r" % (want, got))
         rc, out, _ = run(cli, ["headers"], b"")
         expect(rc == 0 and out == b"", "headers of nothing: status 0, no output")
+        # Sender is one address, which RFC 6854 2.1 lets be a group
+        msg = (b"From: a@example.com\r\nSender: Team: b@example.com, "
+               b"c@example.com;\r\nResent-Sender: d@example.com, "
+               b"e@example.com\r\n\r\n")
+        rc, out, _ = run(cli, ["headers"], msg)
+        res = json_lines(out, "headers sender")
+        got = [(r.get("header"), r.get("ok"), r.get("code")) for r in res]
+        want = [("From", True, None), ("Sender", True, None),
+                ("Resent-Sender", False, "E_MULTIPLE_ADDRESSES")]
+        expect(got == want, "headers Sender: want %r, got %r" % (want, got))
+        if len(res) == 3:
+            expect(res[1]["groups"] == [{"name": "Team", "size": 2,
+                                         "span": [1, 36]}],
+                   "Sender group: %r" % res[1])
 
 
 def main(argv):
