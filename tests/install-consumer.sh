@@ -177,10 +177,10 @@ if [ -s "$tmp/exports" ] && [ -f "$mandir/man3/safeaddr.3" ]; then
     say "manual: safeaddr(1), safeaddr(3) and $pages function names, lint clean"
 fi
 # and its SYNOPSIS declares each function as the header does
-python3 tests/manual_synopsis.py include/safeaddr.h src/man/safeaddr.3 ||
+python3 tests/manual_check.py synopsis include/safeaddr.h src/man/safeaddr.3 ||
     bad "safeaddr(3)'s SYNOPSIS differs from include/safeaddr.h"
 # and safeaddr(1)'s the options the installed command's --help lists
-python3 tests/manual_options.py "$stage/usr/bin/safeaddr" src/man/safeaddr.1 ||
+python3 tests/manual_check.py options "$stage/usr/bin/safeaddr" src/man/safeaddr.1 ||
     bad "safeaddr(1)'s SYNOPSIS differs from safeaddr --help"
 
 # uninstall leaves no file behind
